@@ -1,0 +1,105 @@
+package org.nnlab.layer;
+
+import java.util.Arrays;
+import org.nnlab.tensor.Shape;
+import org.nnlab.tensor.Workers;
+
+/**
+ * Max pooling over {@code window x window} regions of each channel, moved by {@code stride}.
+ *
+ * <p>Output size: {@code out = floor((in - window) / stride) + 1}; channels unchanged. Windows that
+ * would run past the edge are dropped, as in ConvNetJS and PyTorch. The gradient goes to the first
+ * maximum of each window (ties are broken by scan order, deterministically).
+ */
+public final class MaxPool2d extends Layer {
+    private final int window, stride;
+    private int[] argmax = new int[0];
+
+    private float[] in, out, outGrad, inGrad;
+    private final Workers.RangeTask forwardTask = this::forwardExamples;
+    private final Workers.RangeTask backwardTask = this::backwardExamples;
+
+    public MaxPool2d(Shape input, int window, int stride) {
+        super(input, new Shape(outSize(input, input.height(), window, stride),
+                outSize(input, input.width(), window, stride), input.channels()));
+        this.window = window;
+        this.stride = stride;
+    }
+
+    private static int outSize(Shape input, int in, int window, int stride) {
+        Conv2d.positive(window, "pooling window");
+        Conv2d.positive(stride, "stride");
+        if (input.height() < window || input.width() < window) {
+            throw new IllegalArgumentException("input " + input + " is smaller than the " + window + "x" + window
+                    + " window");
+        }
+        return (in - window) / stride + 1;
+    }
+
+    @Override
+    public String settings() {
+        return window + "x" + window + ", stride " + stride;
+    }
+
+    @Override
+    public void reserve(int batchCapacity, int threads) {
+        int needed = batchCapacity * outputShape().size();
+        if (argmax.length < needed) {
+            argmax = new int[needed];
+        }
+    }
+
+    @Override
+    public void forward(Pass pass, float[] in, float[] out) {
+        this.in = in;
+        this.out = out;
+        pass.workers().forEach(pass.batch(), (long) inputShape().size(), forwardTask);
+    }
+
+    private void forwardExamples(int from, int to, int worker) {
+        int inH = inputShape().height(), inW = inputShape().width();
+        int outH = outputShape().height(), outW = outputShape().width();
+        int channels = inputShape().channels();
+        for (int n = from; n < to; n++) {
+            int o = n * outputShape().size();
+            for (int c = 0; c < channels; c++) {
+                int plane = n * inputShape().size() + c * inH * inW;
+                for (int oy = 0; oy < outH; oy++) {
+                    for (int ox = 0; ox < outW; ox++, o++) {
+                        int best = plane + oy * stride * inW + ox * stride;
+                        float max = in[best];
+                        for (int ky = 0; ky < window; ky++) {
+                            int row = plane + (oy * stride + ky) * inW + ox * stride;
+                            for (int kx = 0; kx < window; kx++) {
+                                if (in[row + kx] > max) {
+                                    max = in[row + kx];
+                                    best = row + kx;
+                                }
+                            }
+                        }
+                        out[o] = max;
+                        argmax[o] = best;
+                    }
+                }
+            }
+        }
+    }
+
+    @Override
+    public void backward(Pass pass, float[] in, float[] out, float[] outGrad, float[] inGrad) {
+        if (inGrad == null) {
+            return;
+        }
+        this.outGrad = outGrad;
+        this.inGrad = inGrad;
+        pass.workers().forEach(pass.batch(), (long) inputShape().size(), backwardTask);
+    }
+
+    private void backwardExamples(int from, int to, int worker) {
+        int inSize = inputShape().size(), outSize = outputShape().size();
+        Arrays.fill(inGrad, from * inSize, to * inSize, 0f);
+        for (int o = from * outSize; o < to * outSize; o++) {
+            inGrad[argmax[o]] += outGrad[o];
+        }
+    }
+}

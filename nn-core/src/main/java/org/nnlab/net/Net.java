@@ -1,0 +1,327 @@
+package org.nnlab.net;
+
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.nnlab.layer.Conv2d;
+import org.nnlab.layer.Dense;
+import org.nnlab.layer.Layer;
+import org.nnlab.layer.Parameter;
+import org.nnlab.layer.Pass;
+import org.nnlab.layer.Relu;
+import org.nnlab.layer.Softmax;
+import org.nnlab.tensor.SeededRandom;
+import org.nnlab.tensor.Shape;
+import org.nnlab.tensor.Tensor;
+import org.nnlab.tensor.Workers;
+
+/**
+ * A feed-forward network: a chain of {@link Layer}s with the buffers that connect them.
+ *
+ * <p>Made by {@link #builder}. Buffers for activations and gradients are allocated when a batch larger
+ * than any before arrives, then reused, so steady-state training allocates nothing.
+ *
+ * <p>Not thread-safe: one net serves one thread at a time; overlapping calls from two threads fail fast
+ * with {@link ConcurrentModificationException} instead of silently mixing batches. The net may use
+ * several threads inside a call ({@link #setThreads}); results are bitwise identical for any count.
+ */
+public final class Net {
+    private static final int INFERENCE_CHUNK = 256;
+
+    private final Shape inputShape;
+    private final List<Layer> layers;
+    private final List<Parameter> parameters;
+    private final long seed;
+    private final AtomicBoolean busy = new AtomicBoolean();
+
+    private Workers workers = new Workers(1);
+    private Pass pass = new Pass(workers);
+    private int capacity;
+    private float[][] outputs = new float[0][];
+    private float[][] outputGrads = new float[0][];
+    private float[] lastInput;
+    private int lastBatch;
+
+    Net(Shape inputShape, List<Layer> layers, long seed) {
+        this.inputShape = inputShape;
+        this.layers = List.copyOf(layers);
+        this.seed = seed;
+        List<Parameter> params = new ArrayList<>();
+        for (Layer layer : layers) {
+            params.addAll(layer.parameters());
+        }
+        this.parameters = List.copyOf(params);
+        initialize();
+    }
+
+    /** Starts a net on inputs of {@code height x width x channels}. */
+    public static NetBuilder builder(int height, int width, int channels) {
+        return new NetBuilder(height, width, channels);
+    }
+
+    /**
+     * Draws fresh initial weights from the seed: ConvNetJS's scheme, weights ~ N(0, 1/fan_in), biases
+     * 0.1 where a ReLU follows (so units start active) and 0 elsewhere. Same seed, same weights.
+     */
+    public void initialize() {
+        SeededRandom random = SeededRandom.forPurpose(seed, "init");
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            layer.initialize(random);
+            boolean reluNext = i + 1 < layers.size() && layers.get(i + 1) instanceof Relu;
+            float bias = reluNext ? 0.1f : 0f;
+            if (layer instanceof Conv2d conv) {
+                conv.fillBiases(bias);
+            } else if (layer instanceof Dense dense) {
+                dense.fillBiases(bias);
+            }
+        }
+    }
+
+    public Shape inputShape() {
+        return inputShape;
+    }
+
+    public Shape outputShape() {
+        return layers.get(layers.size() - 1).outputShape();
+    }
+
+    public List<Layer> layers() {
+        return layers;
+    }
+
+    /** All trainable parameters, layer by layer. */
+    public List<Parameter> parameters() {
+        return parameters;
+    }
+
+    public long parameterCount() {
+        long total = 0;
+        for (Parameter p : parameters) {
+            total += p.size();
+        }
+        return total;
+    }
+
+    public long seed() {
+        return seed;
+    }
+
+    public int threads() {
+        return workers.threads();
+    }
+
+    /** Uses {@code threads} threads (including the caller) inside each call. Default 1. */
+    public void setThreads(int threads) {
+        if (threads == workers.threads()) {
+            return;
+        }
+        enter();
+        try {
+            Workers next = new Workers(threads);
+            workers.close();
+            workers = next;
+            pass = new Pass(workers);
+            for (Layer layer : layers) {
+                layer.reserve(capacity, threads);
+            }
+        } finally {
+            exit();
+        }
+    }
+
+    /** One line per layer: index, type, output shape, parameter count, settings; then the total. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format("%-3s %-10s %-10s %8s  %s%n", "#", "layer", "output", "params", "settings"));
+        sb.append(String.format("%-3d %-10s %-10s %8d%n", 0, "Input", inputShape, 0));
+        for (int i = 0; i < layers.size(); i++) {
+            Layer l = layers.get(i);
+            long count = 0;
+            for (Parameter p : l.parameters()) {
+                count += p.size();
+            }
+            sb.append(String.format("%-3d %-10s %-10s %8d  %s%n", i + 1, l.type(), l.outputShape(), count,
+                    l.settings()));
+        }
+        sb.append(String.format("total parameters: %d%n", parameterCount()));
+        return sb.toString();
+    }
+
+    /**
+     * Runs the batch forward and returns the net's output buffer ({@code batch x outputShape}), which
+     * stays valid until the next call. Low level: {@link org.nnlab.train.Trainer} and the predict
+     * methods are built on it.
+     *
+     * @throws ShapeException if {@code input} holds fewer than {@code batch} examples of the input shape
+     */
+    public float[] forward(float[] input, int batch, boolean training) {
+        enter();
+        try {
+            checkInput(input.length, batch);
+            ensureCapacity(batch);
+            pass.set(batch, training);
+            float[] in = input;
+            for (int i = 0; i < layers.size(); i++) {
+                layers.get(i).forward(pass, in, outputs[i]);
+                in = outputs[i];
+            }
+            lastInput = input;
+            lastBatch = batch;
+            return in;
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Back-propagates the mean cross-entropy of the last {@link #forward} against {@code labels} and
+     * adds the gradients to every parameter's {@link Parameter#grad()} (zero them first with
+     * {@link #zeroGradients()}). Returns the loss.
+     *
+     * @param inputGrad if not null, receives the gradient with respect to the input
+     * @throws IllegalStateException    if the net does not end in {@link Softmax} or nothing was forwarded
+     * @throws IllegalArgumentException if a label is outside {@code [0, classes)}
+     */
+    public double backward(int[] labels, float[] inputGrad) {
+        enter();
+        try {
+            if (!(layers.get(layers.size() - 1) instanceof Softmax softmax)) {
+                throw new IllegalStateException("training with labels needs a net that ends in softmax(classes); "
+                        + "this one ends in " + layers.get(layers.size() - 1).type());
+            }
+            if (lastInput == null) {
+                throw new IllegalStateException("backward called before forward");
+            }
+            int batch = lastBatch;
+            if (labels.length < batch) {
+                throw new IllegalArgumentException("got " + labels.length + " labels for a batch of " + batch);
+            }
+            int last = layers.size() - 1;
+            float[] logits = last > 0 ? outputs[last - 1] : lastInput;
+            double loss = softmax.loss(logits, labels, batch);
+            pass.set(batch, true);
+            if (last == 0) {
+                if (inputGrad != null) {
+                    softmax.lossGradient(outputs[last], labels, batch, inputGrad);
+                }
+                return loss;
+            }
+            softmax.lossGradient(outputs[last], labels, batch, outputGrads[last - 1]);
+            for (int i = last - 1; i >= 0; i--) {
+                float[] in = i > 0 ? outputs[i - 1] : lastInput;
+                float[] inGrad = i > 0 ? outputGrads[i - 1] : inputGrad;
+                layers.get(i).backward(pass, in, outputs[i], outputGrads[i], inGrad);
+            }
+            return loss;
+        } finally {
+            exit();
+        }
+    }
+
+    /** Sets every parameter gradient to zero. */
+    public void zeroGradients() {
+        for (Parameter p : parameters) {
+            p.zeroGrad();
+        }
+    }
+
+    /** The most probable class of one example of {@link #inputShape()}. */
+    public int predict(float[] example) {
+        if (example.length != inputShape.size()) {
+            throw new ShapeException("input: expected " + inputShape.size() + " values (" + inputShape + "), got "
+                    + example.length);
+        }
+        float[] out = forward(example, 1, false);
+        return argmax(out, 0, outputShape().size());
+    }
+
+    /** The most probable class of each example. */
+    public int[] predict(Tensor batch) {
+        Tensor probabilities = predictProbabilities(batch);
+        int classes = outputShape().size();
+        int[] result = new int[batch.batch()];
+        for (int n = 0; n < result.length; n++) {
+            result[n] = argmax(probabilities.data(), n * classes, classes);
+        }
+        return result;
+    }
+
+    /** The net's outputs (class probabilities for a softmax net) for each example; no randomness. */
+    public Tensor predictProbabilities(Tensor batch) {
+        if (!batch.shape().equals(inputShape)) {
+            throw new ShapeException("input: expected examples of " + inputShape + ", got " + batch.shape());
+        }
+        int outSize = outputShape().size();
+        int inSize = inputShape.size();
+        float[] result = new float[batch.batch() * outSize];
+        float[] chunk = null;
+        for (int start = 0; start < batch.batch(); start += INFERENCE_CHUNK) {
+            int n = Math.min(INFERENCE_CHUNK, batch.batch() - start);
+            float[] in;
+            if (start == 0) {
+                in = batch.data();
+            } else {
+                if (chunk == null) {
+                    chunk = new float[INFERENCE_CHUNK * inSize];
+                }
+                System.arraycopy(batch.data(), start * inSize, chunk, 0, n * inSize);
+                in = chunk;
+            }
+            float[] out = forward(in, n, false);
+            System.arraycopy(out, 0, result, start * outSize, n * outSize);
+        }
+        return new Tensor(outputShape(), batch.batch(), result);
+    }
+
+    static int argmax(float[] values, int offset, int length) {
+        int best = 0;
+        for (int i = 1; i < length; i++) {
+            if (values[offset + i] > values[offset + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private void checkInput(int length, int batch) {
+        if (batch < 1) {
+            throw new ShapeException("input: batch size must be >= 1, got " + batch);
+        }
+        long needed = (long) batch * inputShape.size();
+        if (length < needed) {
+            throw new ShapeException("input: a batch of " + batch + " x " + inputShape + " needs " + needed
+                    + " values, got " + length);
+        }
+    }
+
+    private void ensureCapacity(int batch) {
+        if (batch <= capacity) {
+            return;
+        }
+        capacity = batch;
+        outputs = new float[layers.size()][];
+        outputGrads = new float[layers.size()][];
+        for (int i = 0; i < layers.size(); i++) {
+            int size = Math.multiplyExact(capacity, layers.get(i).outputShape().size());
+            outputs[i] = new float[size];
+            outputGrads[i] = new float[size];
+        }
+        for (Layer layer : layers) {
+            layer.reserve(capacity, workers.threads());
+        }
+        lastInput = null;
+    }
+
+    private void enter() {
+        if (!busy.compareAndSet(false, true)) {
+            throw new ConcurrentModificationException(
+                    "this Net is already in use by another call; a Net serves one thread at a time");
+        }
+    }
+
+    private void exit() {
+        busy.set(false);
+    }
+}
