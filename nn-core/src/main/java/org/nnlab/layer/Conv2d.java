@@ -20,9 +20,10 @@ import org.nnlab.tensor.Workers;
  */
 public final class Conv2d extends Layer {
     private final int kernel, filters, stride, pad;
-    private final Im2col im2col;
     private final Parameter weights, biases;
-    private float[][] scratch = new float[0][];
+    private Scratch[] scratch = new Scratch[0];
+    private final float[][] weightGradRows;
+    private final float[][][] weightGradViews;
     private final int ckk, pixels;
 
     // Arguments of the pass in flight, read by the range tasks (bound once to avoid allocation).
@@ -39,12 +40,16 @@ public final class Conv2d extends Layer {
         this.filters = filters;
         this.stride = stride;
         this.pad = pad;
-        this.im2col = new Im2col(input, kernel, stride, pad, outputShape().height(), outputShape().width());
-        this.ckk = im2col.rows();
-        this.pixels = im2col.columns();
+        this.ckk = input.channels() * kernel * kernel;
+        this.pixels = outputShape().height() * outputShape().width();
         this.weights = Parameter.weights("weights [" + filters + "][" + input.channels() + "][" + kernel + "]["
                 + kernel + "]", filters * ckk);
         this.biases = Parameter.biases("biases [" + filters + "]", filters);
+        this.weightGradRows = new float[filters][ckk];
+        this.weightGradViews = new float[filters][][];
+        for (int f = 0; f < filters; f++) {
+            weightGradViews[f] = Arrays.copyOfRange(weightGradRows, f, filters);
+        }
     }
 
     private static int outSize(int in, int kernel, int stride, int pad, Shape input) {
@@ -99,8 +104,20 @@ public final class Conv2d extends Layer {
     @Override
     public void reserve(int batchCapacity, int threads) {
         if (scratch.length < threads) {
-            scratch = new float[threads][ckk * pixels];
+            scratch = new Scratch[threads];
+            for (int i = 0; i < threads; i++) {
+                scratch[i] = new Scratch();
+            }
         }
+    }
+
+    /** One worker's buffers; rows, because {@link Gemm} vectorises on row arrays. */
+    private final class Scratch {
+        final Im2col im2col = new Im2col(inputShape(), kernel, stride, pad, outputShape().height(),
+                outputShape().width());
+        final float[][] col = new float[ckk][pixels];
+        final float[][] colT = new float[pixels][ckk];
+        final float[][] outRows = new float[filters][pixels];
     }
 
     @Override
@@ -111,16 +128,16 @@ public final class Conv2d extends Layer {
     }
 
     private void forwardExamples(int from, int to, int worker) {
-        float[] col = scratch[worker];
+        Scratch s = scratch[worker];
         float[] w = weights.value(), b = biases.value();
         int inSize = inputShape().size(), outSize = outputShape().size();
         for (int n = from; n < to; n++) {
-            im2col.unfold(in, n * inSize, col);
-            int o = n * outSize;
+            s.im2col.unfold(in, n * inSize, s.col);
             for (int f = 0; f < filters; f++) {
-                Arrays.fill(out, o + f * pixels, o + (f + 1) * pixels, b[f]);
+                Arrays.fill(s.outRows[f], b[f]);
             }
-            Gemm.multAdd(filters, ckk, pixels, w, 0, col, 0, out, o);
+            Gemm.multAdd(filters, ckk, pixels, w, 0, s.col, s.outRows);
+            Gemm.fromRows(s.outRows, filters, pixels, out, n * outSize);
         }
     }
 
@@ -138,29 +155,41 @@ public final class Conv2d extends Layer {
     }
 
     private void inputGradExamples(int from, int to, int worker) {
-        float[] dcol = scratch[worker];
+        Scratch s = scratch[worker];
         int inSize = inputShape().size(), outSize = outputShape().size();
         for (int n = from; n < to; n++) {
-            Gemm.multTransA(filters, ckk, pixels, weights.value(), 0, outGrad, n * outSize, dcol, 0);
+            Gemm.toRows(outGrad, n * outSize, pixels, s.outRows, filters);
+            Gemm.multTransA(filters, ckk, pixels, weights.value(), 0, s.outRows, s.col);
             Arrays.fill(inGrad, n * inSize, (n + 1) * inSize, 0f);
-            im2col.foldAdd(dcol, inGrad, n * inSize);
+            s.im2col.foldAdd(s.col, inGrad, n * inSize);
         }
     }
 
     private void weightGradFilters(int from, int to, int worker) {
-        float[] colT = scratch[worker];
-        float[] dw = weights.grad(), db = biases.grad();
+        Scratch s = scratch[worker];
+        float[][] dwRows = weightGradRows;
+        float[] db = biases.grad();
         int inSize = inputShape().size(), outSize = outputShape().size();
+        for (int f = from; f < to; f++) {
+            Arrays.fill(dwRows[f], 0f);
+        }
+        float[][] target = weightGradViews[from]; // rows from..filters-1, made once: no allocation here
         for (int n = 0; n < batch; n++) {
-            im2col.unfoldTransposed(in, n * inSize, colT);
-            int g = n * outSize + from * pixels;
-            Gemm.multAdd(to - from, pixels, ckk, outGrad, g, colT, 0, dw, from * ckk);
+            s.im2col.unfoldTransposed(in, n * inSize, s.colT);
+            Gemm.multAdd(to - from, pixels, ckk, outGrad, n * outSize + from * pixels, s.colT, target);
             for (int f = from; f < to; f++) {
-                float s = 0f;
+                float sum = 0f;
                 for (int p = 0, o = n * outSize + f * pixels; p < pixels; p++) {
-                    s += outGrad[o + p];
+                    sum += outGrad[o + p];
                 }
-                db[f] += s;
+                db[f] += sum;
+            }
+        }
+        float[] dw = weights.grad();
+        for (int f = from; f < to; f++) {
+            float[] row = dwRows[f];
+            for (int k = 0; k < ckk; k++) {
+                dw[f * ckk + k] += row[k];
             }
         }
     }

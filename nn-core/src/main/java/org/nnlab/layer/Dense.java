@@ -83,7 +83,11 @@ public final class Dense extends Layer {
 
     private void inputGradExamples(int from, int to, int worker) {
         java.util.Arrays.fill(inGrad, from * inputs, to * inputs, 0f);
-        Gemm.multAdd(to - from, units, inputs, outGrad, from * units, weights.value(), 0, inGrad, from * inputs);
+        for (int n = from; n < to; n++) {
+            for (int o = 0; o < units; o++) {
+                Gemm.axpy(inputs, outGrad[n * units + o], weights.value(), o * inputs, inGrad, n * inputs);
+            }
+        }
     }
 
     private void weightGradUnits(int from, int to, int worker) {

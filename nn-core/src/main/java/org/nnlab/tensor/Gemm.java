@@ -1,18 +1,20 @@
 package org.nnlab.tensor;
 
 /**
- * The matrix products behind convolution and dense layers, on row-major {@code float[]} slices.
+ * The matrix products behind convolution and dense layers.
  *
- * <p>Naming follows EJML: {@code mult} is {@code C = A B}, {@code multAdd} is {@code C += A B},
- * {@code TransA} means {@code A} is used transposed. The last argument is the output and is the only one
- * modified; it must not overlap an input.
+ * <p>Naming follows EJML: {@code multAdd} is {@code C += A B}, {@code TransA} means {@code A} is used
+ * transposed. The last argument is the output and the only one modified; it must not share rows with an
+ * input. {@code A} is a row-major slice of a flat array (read one scalar at a time); {@code B} and
+ * {@code C} are arrays of rows.
  *
- * <p>Why hand-written: the long dimension ({@code n}, e.g. the 144 or 576 output pixels of a conv
- * layer) is innermost and contiguous, so C2 turns the loops into AVX/AVX-512 code; four rows of
- * {@code B} are folded per pass to cut loads and stores of {@code C}. Each {@code C} element is still
+ * <p>Why rows: C2 only vectorises {@code c[j] += a * b[j]} when it can rule out overlap between the
+ * arrays, and with two offsets into flat arrays that may be the same object it cannot. With separate
+ * row arrays indexed from 0 the loop vectorises (AVX-512 here): 35-38 GFLOPS against 7-8 for the same
+ * loop on flat arrays with offsets (conv2 shapes, one core; docs/design-notes.md). Four rows of
+ * {@code B} are folded per pass to save loads and stores of {@code C}, yet each {@code C} element is
  * summed in plain index order, so results equal the textbook triple loop bit for bit (Java never fuses
- * multiply-add on its own). EJML's {@code CommonOps_FDRM} is the reference these are tested against;
- * see docs/design-notes.md for measurements.
+ * a multiply-add on its own).
  */
 public final class Gemm {
     private Gemm() {
@@ -21,27 +23,27 @@ public final class Gemm {
     /**
      * {@code C[m x n] += A[m x k] * B[k x n]}.
      *
-     * @param a   A, row-major at {@code aOff}, row stride {@code k}
-     * @param b   B, row-major at {@code bOff}, row stride {@code n}
-     * @param c   C, row-major at {@code cOff}, row stride {@code n}; modified
+     * @param a A, row-major in {@code a} from {@code aOff}, row stride {@code k}
+     * @param b B as {@code k} rows of at least {@code n}
+     * @param c C as {@code m} rows of at least {@code n}; modified
      */
-    public static void multAdd(int m, int k, int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+    public static void multAdd(int m, int k, int n, float[] a, int aOff, float[][] b, float[][] c) {
         for (int i = 0; i < m; i++) {
-            int ci = cOff + i * n;
+            float[] ci = c[i];
             int ai = aOff + i * k;
             int p = 0;
             for (; p + 3 < k; p += 4) {
                 float a0 = a[ai + p], a1 = a[ai + p + 1], a2 = a[ai + p + 2], a3 = a[ai + p + 3];
-                int b0 = bOff + p * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+                float[] b0 = b[p], b1 = b[p + 1], b2 = b[p + 2], b3 = b[p + 3];
                 for (int j = 0; j < n; j++) {
-                    c[ci + j] = c[ci + j] + a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+                    ci[j] = ci[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
                 }
             }
             for (; p < k; p++) {
                 float a0 = a[ai + p];
-                int b0 = bOff + p * n;
+                float[] b0 = b[p];
                 for (int j = 0; j < n; j++) {
-                    c[ci + j] += a0 * b[b0 + j];
+                    ci[j] += a0 * b0[j];
                 }
             }
         }
@@ -50,30 +52,44 @@ public final class Gemm {
     /**
      * {@code C[k x n] = A[m x k]^T * B[m x n]}.
      *
-     * @param a   A, row-major at {@code aOff}, row stride {@code k}
-     * @param b   B, row-major at {@code bOff}, row stride {@code n}
-     * @param c   C, row-major at {@code cOff}, row stride {@code n}; overwritten
+     * @param a A, row-major in {@code a} from {@code aOff}, row stride {@code k}
+     * @param b B as {@code m} rows of at least {@code n}
+     * @param c C as {@code k} rows of at least {@code n}; overwritten
      */
-    public static void multTransA(int m, int k, int n, float[] a, int aOff, float[] b, int bOff, float[] c, int cOff) {
+    public static void multTransA(int m, int k, int n, float[] a, int aOff, float[][] b, float[][] c) {
         for (int r = 0; r < k; r++) {
-            int cr = cOff + r * n;
-            java.util.Arrays.fill(c, cr, cr + n, 0f);
+            float[] cr = c[r];
+            java.util.Arrays.fill(cr, 0, n, 0f);
             int i = 0;
             for (; i + 3 < m; i += 4) {
                 float a0 = a[aOff + i * k + r], a1 = a[aOff + (i + 1) * k + r];
                 float a2 = a[aOff + (i + 2) * k + r], a3 = a[aOff + (i + 3) * k + r];
-                int b0 = bOff + i * n, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+                float[] b0 = b[i], b1 = b[i + 1], b2 = b[i + 2], b3 = b[i + 3];
                 for (int j = 0; j < n; j++) {
-                    c[cr + j] = c[cr + j] + a0 * b[b0 + j] + a1 * b[b1 + j] + a2 * b[b2 + j] + a3 * b[b3 + j];
+                    cr[j] = cr[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
                 }
             }
             for (; i < m; i++) {
                 float a0 = a[aOff + i * k + r];
-                int b0 = bOff + i * n;
+                float[] b0 = b[i];
                 for (int j = 0; j < n; j++) {
-                    c[cr + j] += a0 * b[b0 + j];
+                    cr[j] += a0 * b0[j];
                 }
             }
+        }
+    }
+
+    /** Copies {@code rows.length} rows of {@code n} from flat {@code src} at {@code off} into {@code rows}. */
+    public static void toRows(float[] src, int off, int n, float[][] rows, int count) {
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(src, off + i * n, rows[i], 0, n);
+        }
+    }
+
+    /** Copies {@code count} rows of {@code n} into flat {@code dst} at {@code off}. */
+    public static void fromRows(float[][] rows, int count, int n, float[] dst, int off) {
+        for (int i = 0; i < count; i++) {
+            System.arraycopy(rows[i], 0, dst, off + i * n, n);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.nnlab.tensor;
 
+import java.util.Arrays;
+
 /**
  * Unfolds convolution windows into matrix rows so a convolution becomes one matrix product, and folds
  * gradients back.
@@ -8,9 +10,14 @@ package org.nnlab.tensor;
  * padding {@code pad}, the unfolded matrix has {@code C*K*K} rows (index {@code (c*K + ky)*K + kx}) and
  * {@code P = outH*outW} columns (index {@code oy*outW + ox}); entry = input at
  * {@code (c, oy*s + ky - pad, ox*s + kx - pad)}, or 0 in the padding.
+ *
+ * <p>Each call first copies the example into a zero-bordered buffer, so the unfolding loops need no
+ * bounds tests. One instance holds that buffer: use one per thread.
  */
 public final class Im2col {
     private final int channels, height, width, kernel, stride, pad, outHeight, outWidth;
+    private final int paddedHeight, paddedWidth;
+    private final float[] padded;
 
     public Im2col(Shape input, int kernel, int stride, int pad, int outHeight, int outWidth) {
         this.channels = input.channels();
@@ -21,6 +28,9 @@ public final class Im2col {
         this.pad = pad;
         this.outHeight = outHeight;
         this.outWidth = outWidth;
+        this.paddedHeight = height + 2 * pad;
+        this.paddedWidth = width + 2 * pad;
+        this.padded = new float[channels * paddedHeight * paddedWidth];
     }
 
     /** Rows of the unfolded matrix: {@code C*K*K}. */
@@ -33,91 +43,87 @@ public final class Im2col {
         return outHeight * outWidth;
     }
 
-    /** Writes the unfolded matrix {@code [C*K*K][P]} of the example at {@code in[inOff..]} into {@code col}. */
-    public void unfold(float[] in, int inOff, float[] col) {
-        int p = columns();
+    /** Writes the unfolded matrix of the example at {@code in[inOff..]} as {@code C*K*K} rows of {@code P}. */
+    public void unfold(float[] in, int inOff, float[][] col) {
+        fillPadded(in, inOff);
         int row = 0;
         for (int c = 0; c < channels; c++) {
             for (int ky = 0; ky < kernel; ky++) {
                 for (int kx = 0; kx < kernel; kx++, row++) {
-                    int lo = firstValid(kx, width), hi = endValid(kx, width);
+                    float[] dst = col[row];
                     for (int oy = 0; oy < outHeight; oy++) {
-                        int dst = row * p + oy * outWidth;
-                        int iy = oy * stride + ky - pad;
-                        if (iy < 0 || iy >= height || lo >= hi) {
-                            java.util.Arrays.fill(col, dst, dst + outWidth, 0f);
-                            continue;
+                        int src = (c * paddedHeight + oy * stride + ky) * paddedWidth + kx;
+                        int d = oy * outWidth;
+                        if (stride == 1) {
+                            System.arraycopy(padded, src, dst, d, outWidth);
+                        } else {
+                            for (int ox = 0; ox < outWidth; ox++) {
+                                dst[d + ox] = padded[src + ox * stride];
+                            }
                         }
-                        int src = inOff + (c * height + iy) * width + kx - pad;
-                        java.util.Arrays.fill(col, dst, dst + lo, 0f);
-                        for (int ox = lo; ox < hi; ox++) {
-                            col[dst + ox] = in[src + ox * stride];
-                        }
-                        java.util.Arrays.fill(col, dst + hi, dst + outWidth, 0f);
                     }
                 }
             }
         }
     }
 
-    /** Writes the transposed unfolded matrix {@code [P][C*K*K]} into {@code colT}. */
-    public void unfoldTransposed(float[] in, int inOff, float[] colT) {
-        int r = rows();
+    /** Writes the transposed unfolded matrix: {@code P} rows of {@code C*K*K}. */
+    public void unfoldTransposed(float[] in, int inOff, float[][] colT) {
+        fillPadded(in, inOff);
         for (int oy = 0; oy < outHeight; oy++) {
             for (int ox = 0; ox < outWidth; ox++) {
-                int dst = (oy * outWidth + ox) * r;
+                float[] dst = colT[oy * outWidth + ox];
+                int d = 0;
                 for (int c = 0; c < channels; c++) {
-                    for (int ky = 0; ky < kernel; ky++) {
-                        int iy = oy * stride + ky - pad;
-                        boolean rowInside = iy >= 0 && iy < height;
-                        int src = inOff + (c * height + iy) * width + ox * stride - pad;
-                        for (int kx = 0; kx < kernel; kx++, dst++) {
-                            int ix = ox * stride + kx - pad;
-                            colT[dst] = rowInside && ix >= 0 && ix < width ? in[src + kx] : 0f;
-                        }
+                    for (int ky = 0; ky < kernel; ky++, d += kernel) {
+                        int src = (c * paddedHeight + oy * stride + ky) * paddedWidth + ox * stride;
+                        System.arraycopy(padded, src, dst, d, kernel);
                     }
                 }
             }
         }
     }
 
-    /** Adds the unfolded gradient {@code col [C*K*K][P]} back onto the example gradient at {@code out[outOff..]}. */
-    public void foldAdd(float[] col, float[] out, int outOff) {
-        int p = columns();
+    /** Adds the unfolded gradient ({@code C*K*K} rows of {@code P}) onto the example gradient at {@code out[outOff..]}. */
+    public void foldAdd(float[][] col, float[] out, int outOff) {
+        Arrays.fill(padded, 0f);
         int row = 0;
         for (int c = 0; c < channels; c++) {
             for (int ky = 0; ky < kernel; ky++) {
                 for (int kx = 0; kx < kernel; kx++, row++) {
-                    int lo = firstValid(kx, width), hi = endValid(kx, width);
+                    float[] src = col[row];
                     for (int oy = 0; oy < outHeight; oy++) {
-                        int iy = oy * stride + ky - pad;
-                        if (iy < 0 || iy >= height) {
-                            continue;
-                        }
-                        int src = row * p + oy * outWidth;
-                        int dst = outOff + (c * height + iy) * width + kx - pad;
-                        for (int ox = lo; ox < hi; ox++) {
-                            out[dst + ox * stride] += col[src + ox];
+                        int dst = (c * paddedHeight + oy * stride + ky) * paddedWidth + kx;
+                        int s = oy * outWidth;
+                        for (int ox = 0; ox < outWidth; ox++) {
+                            padded[dst + ox * stride] += src[s + ox];
                         }
                     }
                 }
             }
         }
-    }
-
-    /** First output column whose input column {@code ox*stride + kx - pad} is inside the image. */
-    private int firstValid(int kx, int size) {
-        int need = pad - kx; // ox*stride >= need
-        int lo = need <= 0 ? 0 : (need + stride - 1) / stride;
-        return Math.min(lo, outWidth);
-    }
-
-    /** One past the last output column whose input column is inside the image. */
-    private int endValid(int kx, int size) {
-        int limit = size - 1 + pad - kx; // ox*stride <= limit
-        if (limit < 0) {
-            return 0;
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < height; y++) {
+                int p = (c * paddedHeight + y + pad) * paddedWidth + pad;
+                int o = outOff + (c * height + y) * width;
+                for (int x = 0; x < width; x++) {
+                    out[o + x] += padded[p + x];
+                }
+            }
         }
-        return Math.min(outWidth, limit / stride + 1);
+    }
+
+    private void fillPadded(float[] in, int inOff) {
+        if (pad == 0) {
+            System.arraycopy(in, inOff, padded, 0, channels * height * width);
+            return;
+        }
+        Arrays.fill(padded, 0f); // cheap next to the unfolding; keeps the border zero whatever came before
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < height; y++) {
+                System.arraycopy(in, inOff + (c * height + y) * width, padded,
+                        (c * paddedHeight + y + pad) * paddedWidth + pad, width);
+            }
+        }
     }
 }
