@@ -1,0 +1,206 @@
+package org.nnlab.layer;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.DoubleSupplier;
+import org.nnlab.net.Net;
+import org.nnlab.tensor.SeededRandom;
+import org.nnlab.tensor.Workers;
+
+/**
+ * Checks analytic gradients against central differences, for the input and every parameter.
+ *
+ * <p>For a layer the scalar is {@code L = sum(out * r)} with a fixed random {@code r}, computed in
+ * double; the analytic gradient is what {@code backward(r)} produces. Positions are sampled at random.
+ * A position whose left and right difference quotients disagree has a kink within h (ReLU at 0, a
+ * max-pool switching winner) and is skipped; most positions must be checkable. Every gradient checked must be
+ * non-zero somewhere, so a backward that writes nothing cannot pass.
+ */
+public final class GradientCheck {
+    /** Step for the central difference of a layer, relative to max(1, |x|). */
+    public static final double STEP = 1e-2;
+    /**
+     * Smaller step for whole nets: a weight in an early layer moves thousands of pre-activations, so
+     * ReLU and max-pool kinks are dense; float noise in the loss still stays below {@link #ABSOLUTE}.
+     */
+    public static final double NET_STEP = 1e-3;
+    /** Allowed |analytic - numeric| = RELATIVE * max(|a|, |n|) + ABSOLUTE. */
+    public static final double RELATIVE = 2e-2, ABSOLUTE = 2e-3;
+    private static final int POSITIONS = 24;
+
+    private GradientCheck() {
+    }
+
+    /**
+     * Checks {@code layer} on {@code batch} examples of {@code input} with {@code threads} workers.
+     *
+     * @param beforeForward run before every forward (e.g. to rewind a dropout stream); may be null
+     */
+    public static void checkLayer(Layer layer, int batch, float[] input, int threads, boolean training,
+                                  Runnable beforeForward, long seed) {
+        SeededRandom random = new SeededRandom(seed);
+        try (Workers workers = new Workers(threads)) {
+            Pass pass = new Pass(workers).set(batch, training);
+            layer.reserve(batch, threads);
+            int outLength = batch * layer.outputShape().size();
+            float[] out = new float[outLength];
+            float[] r = new float[outLength];
+            for (int i = 0; i < r.length; i++) {
+                r[i] = (float) (random.nextDouble() * 2 - 1);
+            }
+            DoubleSupplier loss = () -> {
+                if (beforeForward != null) {
+                    beforeForward.run();
+                }
+                layer.forward(pass, input, out);
+                double s = 0;
+                for (int i = 0; i < outLength; i++) {
+                    s += (double) out[i] * r[i];
+                }
+                return s;
+            };
+            loss.getAsDouble();
+            for (Parameter p : layer.parameters()) {
+                p.zeroGrad();
+            }
+            float[] inGrad = new float[batch * layer.inputShape().size()];
+            layer.backward(pass, input, out, r, inGrad);
+            List<String> problems = new ArrayList<>();
+            compare("input", input, batch * layer.inputShape().size(), inGrad, loss, STEP, random, problems);
+            for (Parameter p : layer.parameters()) {
+                compare(p.name(), p.value(), p.size(), p.grad().clone(), loss, STEP, random, problems);
+            }
+            if (!problems.isEmpty()) {
+                fail(layer.type() + " (" + layer.settings() + ", input " + layer.inputShape() + ", batch " + batch
+                        + ", threads " + threads + "): " + String.join("; ", problems));
+            }
+        }
+    }
+
+    /** Checks a whole net: the mean cross-entropy against {@code labels}, input and all parameters. */
+    public static void checkNet(Net net, float[] input, int[] labels, int batch, long seed) {
+        SeededRandom random = new SeededRandom(seed);
+        DoubleSupplier loss = () -> {
+            net.forward(input, batch, true);
+            return lossOf(net, labels);
+        };
+        net.forward(input, batch, true);
+        net.zeroGradients();
+        float[] inGrad = new float[batch * net.inputShape().size()];
+        net.backward(labels, inGrad);
+        List<String> problems = new ArrayList<>();
+        compare("input", input, inGrad.length, inGrad, loss, NET_STEP, random, problems);
+        for (int i = 0; i < net.parameters().size(); i++) {
+            Parameter p = net.parameters().get(i);
+            compare("parameter " + i + " " + p.name(), p.value(), p.size(), p.grad().clone(), loss, NET_STEP, random,
+                    problems);
+        }
+        if (!problems.isEmpty()) {
+            fail("net gradient check: " + String.join("; ", problems));
+        }
+    }
+
+    private static double lossOf(Net net, int[] labels) {
+        // The net's own loss, recomputed by a fresh backward call would also touch gradients; the loss
+        // value alone is what backward returns, so call it on a scratch copy of the grads.
+        List<float[]> saved = new ArrayList<>();
+        for (Parameter p : net.parameters()) {
+            saved.add(p.grad().clone());
+        }
+        double l = net.backward(labels, null);
+        for (int i = 0; i < saved.size(); i++) {
+            System.arraycopy(saved.get(i), 0, net.parameters().get(i).grad(), 0, saved.get(i).length);
+        }
+        return l;
+    }
+
+    private static void compare(String what, float[] values, int length, float[] analytic, DoubleSupplier loss,
+                                double step, SeededRandom random, List<String> problems) {
+        int[] nonZero = new int[length];
+        int nonZeroCount = 0;
+        for (int i = 0; i < length; i++) {
+            if (analytic[i] != 0f) {
+                nonZero[nonZeroCount++] = i;
+            }
+        }
+        if (nonZeroCount == 0) {
+            problems.add(what + ": analytic gradient is all zero");
+            return;
+        }
+        int checked = 0, skipped = 0;
+        boolean numericNonZero = false;
+        int positions = Math.min(POSITIONS, length);
+        for (int t = 0; t < positions; t++) {
+            // Half the samples where the analytic gradient is non-zero, so sparse gradients (max-pool)
+            // are really compared; the other half anywhere, so missing gradients are caught too.
+            int i = length <= POSITIONS ? t
+                    : t % 2 == 0 ? nonZero[random.nextInt(nonZeroCount)] : random.nextInt(length);
+            double h = step * Math.max(1, Math.abs(values[i]));
+            double[] slopes = slopes(values, i, h, loss);
+            double n1 = slopes[0], left = slopes[1], right = slopes[2];
+            double a = analytic[i];
+            if (Math.abs(right - left) > RELATIVE * Math.max(Math.abs(left), Math.abs(right)) + ABSOLUTE) {
+                skipped++; // the left and right slopes differ: a kink within h of x
+                continue;
+            }
+            checked++;
+            numericNonZero |= Math.abs(n1) > 1e-6;
+            if (Math.abs(a - n1) > RELATIVE * Math.max(Math.abs(a), Math.abs(n1)) + ABSOLUTE) {
+                problems.add(what + "[" + i + "]: analytic " + a + " vs numeric " + n1);
+                return;
+            }
+        }
+        // A layer alone has few kinks: most positions must be checkable. In a whole net one early bias
+        // moves thousands of ReLU and max-pool inputs, so one clean position per array is the bar there.
+        int needed = step == STEP ? Math.max(1, positions / 2) : 1;
+        if (checked < needed) {
+            problems.add(what + ": only " + checked + " of " + positions + " positions were away from kinks");
+        } else if (!numericNonZero && skipped == 0) {
+            problems.add(what + ": numeric gradient is zero at every checked position");
+        }
+    }
+
+    /** Central, left and right difference quotients at {@code values[i]}. */
+    private static double[] slopes(float[] values, int i, double h, DoubleSupplier loss) {
+        float original = values[i];
+        float plus = (float) (original + h), minus = (float) (original - h);
+        double l0 = loss.getAsDouble();
+        values[i] = plus;
+        double lp = loss.getAsDouble();
+        values[i] = minus;
+        double lm = loss.getAsDouble();
+        values[i] = original;
+        return new double[] {(lp - lm) / ((double) plus - minus), (l0 - lm) / ((double) original - minus),
+                (lp - l0) / ((double) plus - original)};
+    }
+
+    /** Values in ±[0.1, 1], away from ReLU's kink at 0. */
+    public static float[] awayFromZero(int length, long seed) {
+        SeededRandom random = new SeededRandom(seed);
+        float[] x = new float[length];
+        for (int i = 0; i < length; i++) {
+            float v = (float) (0.1 + 0.9 * random.nextDouble());
+            x[i] = i == 0 || random.nextBoolean() ? v : -v; // one positive value keeps a ReLU gradient alive
+        }
+        return x;
+    }
+
+    /** Distinct values 0.05 apart, shuffled, so max-pool windows have no near-ties. */
+    public static float[] distinct(int length, long seed) {
+        SeededRandom random = new SeededRandom(seed);
+        float[] x = new float[length];
+        for (int i = 0; i < length; i++) {
+            x[i] = (i - length / 2f) * 0.05f;
+        }
+        for (int i = length - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            float t = x[i];
+            x[i] = x[j];
+            x[j] = t;
+        }
+        return x;
+    }
+
+}
