@@ -1,0 +1,101 @@
+package org.nnlab.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.ejml.data.FMatrixRMaj;
+import org.ejml.dense.row.CommonOps_FDRM;
+
+/** The fast kernels against EJML (the reference) and against the textbook loop, bit for bit. */
+class GemmTest {
+
+    @Property(tries = 50)
+    void multAddMatchesEjmlAndTheTripleLoop(@ForAll @IntRange(min = 1, max = 20) int m,
+                                            @ForAll @IntRange(min = 1, max = 30) int k,
+                                            @ForAll @IntRange(min = 1, max = 40) int n,
+                                            @ForAll @IntRange(min = 0, max = 5) int aOff, @ForAll long seed) {
+        SeededRandom random = new SeededRandom(seed);
+        float[] a = randoms(aOff + m * k, random);
+        float[][] b = new float[k][];
+        for (int i = 0; i < k; i++) {
+            b[i] = randoms(n, random);
+        }
+        float[][] c = new float[m][];
+        for (int i = 0; i < m; i++) {
+            c[i] = randoms(n, random);
+        }
+        float[] naive = new float[m * n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = c[i][j];
+                for (int p = 0; p < k; p++) {
+                    s += a[aOff + i * k + p] * b[p][j];
+                }
+                naive[i * n + j] = s;
+            }
+        }
+        FMatrixRMaj ea = new FMatrixRMaj(m, k), eb = new FMatrixRMaj(k, n), ec = new FMatrixRMaj(m, n);
+        System.arraycopy(a, aOff, ea.data, 0, m * k);
+        for (int p = 0; p < k; p++) {
+            System.arraycopy(b[p], 0, eb.data, p * n, n);
+        }
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(c[i], 0, ec.data, i * n, n);
+        }
+        CommonOps_FDRM.multAdd(ea, eb, ec);
+
+        Gemm.multAdd(m, k, n, a, aOff, b, c);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                assertEquals(naive[i * n + j], c[i][j], 0f, "bitwise equal to the index-order loop at " + i + "," + j);
+                assertEquals(ec.get(i, j), c[i][j], 1e-4f * (1 + Math.abs(ec.get(i, j))), "EJML at " + i + "," + j);
+            }
+        }
+    }
+
+    @Property(tries = 50)
+    void multTransAMatchesEjml(@ForAll @IntRange(min = 1, max = 20) int m, @ForAll @IntRange(min = 1, max = 30) int k,
+                               @ForAll @IntRange(min = 1, max = 40) int n, @ForAll long seed) {
+        SeededRandom random = new SeededRandom(seed);
+        float[] a = randoms(m * k, random);
+        float[][] b = new float[m][];
+        for (int i = 0; i < m; i++) {
+            b[i] = randoms(n, random);
+        }
+        float[][] c = new float[k][n];
+        for (float[] row : c) {
+            java.util.Arrays.fill(row, Float.NaN); // must be overwritten, not added to
+        }
+        Gemm.multTransA(m, k, n, a, 0, b, c);
+
+        FMatrixRMaj ea = new FMatrixRMaj(m, k, true, a), eb = new FMatrixRMaj(m, n), ec = new FMatrixRMaj(k, n);
+        for (int i = 0; i < m; i++) {
+            System.arraycopy(b[i], 0, eb.data, i * n, n);
+        }
+        CommonOps_FDRM.multTransA(ea, eb, ec);
+        for (int r = 0; r < k; r++) {
+            float[] expected = new float[n];
+            System.arraycopy(ec.data, r * n, expected, 0, n);
+            assertArrayEquals(expected, c[r], 1e-4f * (1 + maxAbs(expected)), "row " + r);
+        }
+    }
+
+    private static float maxAbs(float[] x) {
+        float m = 0;
+        for (float v : x) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+
+    private static float[] randoms(int n, SeededRandom random) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) (random.nextDouble() * 2 - 1);
+        }
+        return x;
+    }
+}
