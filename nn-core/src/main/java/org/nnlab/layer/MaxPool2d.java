@@ -57,13 +57,16 @@ public final class MaxPool2d extends Layer {
     }
 
     private void forwardExamples(int from, int to, int worker) {
+        float[] in = this.in, out = this.out; // locals: C2 keeps them in registers across the stores
+        int[] argmax = this.argmax;
         int inH = inputShape().height(), inW = inputShape().width();
         int outH = outputShape().height(), outW = outputShape().width();
-        int channels = inputShape().channels();
+        int inSize = inputShape().size(), outSize = outputShape().size();
+        int channels = inputShape().channels(), window = this.window, stride = this.stride;
         for (int n = from; n < to; n++) {
-            int o = n * outputShape().size();
+            int o = n * outSize;
             for (int c = 0; c < channels; c++) {
-                int plane = n * inputShape().size() + c * inH * inW;
+                int plane = n * inSize + c * inH * inW;
                 for (int oy = 0; oy < outH; oy++) {
                     for (int ox = 0; ox < outW; ox++, o++) {
                         int best = plane + oy * stride * inW + ox * stride;
@@ -71,10 +74,9 @@ public final class MaxPool2d extends Layer {
                         for (int ky = 0; ky < window; ky++) {
                             int row = plane + (oy * stride + ky) * inW + ox * stride;
                             for (int kx = 0; kx < window; kx++) {
-                                if (in[row + kx] > max) {
-                                    max = in[row + kx];
-                                    best = row + kx;
-                                }
+                                float v = in[row + kx];
+                                best = v > max ? row + kx : best;
+                                max = Math.max(max, v);
                             }
                         }
                         out[o] = max;
