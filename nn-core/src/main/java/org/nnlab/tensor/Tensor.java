@@ -1,6 +1,7 @@
 package org.nnlab.tensor;
 
 import java.util.Arrays;
+import org.ejml.data.FMatrixRMaj;
 
 /**
  * A batch of examples of one {@link Shape}, stored in one contiguous {@code float[]}.
@@ -60,6 +61,15 @@ public final class Tensor {
             throw new IndexOutOfBoundsException("example " + n + " of a batch of " + batch);
         }
         return Arrays.copyOfRange(data, offset(n), offset(n + 1));
+    }
+
+    /**
+     * This batch as an EJML matrix, one row per example ({@code batch x shape.size()}), sharing this
+     * tensor's array: for linear algebra on inputs or outputs (e.g. PCA of features) with EJML's ops.
+     * Writes through either view are seen by both.
+     */
+    public FMatrixRMaj asMatrix() {
+        return FMatrixRMaj.wrap(batch, shape.size(), data);
     }
 
     @Override

@@ -43,8 +43,8 @@ class LayerGradientTest {
     }
 
     @Property(tries = 30)
-    void dense(@ForAll @IntRange(min = 1, max = 4) int batch, @ForAll @IntRange(min = 1, max = 5) int height,
-               @ForAll @IntRange(min = 1, max = 5) int channels, @ForAll @IntRange(min = 1, max = 12) int units,
+    void dense(@ForAll @IntRange(min = 1, max = 6) int batch, @ForAll @IntRange(min = 1, max = 5) int height,
+               @ForAll @IntRange(min = 1, max = 5) int channels, @ForAll @IntRange(min = 1, max = 40) int units,
                @ForAll @IntRange(min = 1, max = 2) int threads, @ForAll long seed) {
         Shape in = new Shape(height, 2, channels);
         Dense dense = new Dense(in, units);
