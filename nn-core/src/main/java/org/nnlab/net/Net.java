@@ -142,8 +142,8 @@ public final class Net {
             for (Parameter p : l.parameters()) {
                 count += p.size();
             }
-            sb.append(String.format("%-3d %-10s %-10s %8d  %s%n", i + 1, l.type(), l.outputShape(), count,
-                    l.settings()));
+            sb.append(String.format("%-3d %-10s %-10s %8d  %s", i + 1, l.type(), l.outputShape(), count,
+                    l.settings()).stripTrailing()).append(System.lineSeparator());
         }
         sb.append(String.format("total parameters: %d%n", parameterCount()));
         return sb.toString();
