@@ -36,6 +36,14 @@ public final class MaxPool2d extends Layer {
         return (in - window) / stride + 1;
     }
 
+    public int window() {
+        return window;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
     @Override
     public String settings() {
         return window + "x" + window + ", stride " + stride;

