@@ -5,9 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -68,7 +66,7 @@ public final class Fetcher {
         return this;
     }
 
-    /** Connect and read timeout per HTTP request (default 20 s). */
+    /** Connect timeout, and longest wait for the next bytes of a response (default 20 s). */
     public Fetcher timeout(Duration timeout) {
         this.timeout = timeout;
         return this;
@@ -157,33 +155,41 @@ public final class Fetcher {
         return false;
     }
 
+    /**
+     * Downloads to a {@code .part} file. HttpURLConnection rather than HttpClient: its read timeout
+     * applies to every read, so a server that stalls mid-body ends in an error instead of a hang.
+     */
     private Path download(URI url, Path cacheDir) throws IOException {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NORMAL).build();
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).GET().build();
-        HttpResponse<InputStream> response;
+        HttpURLConnection connection = (HttpURLConnection) url.toURL().openConnection();
+        connection.setConnectTimeout((int) timeout.toMillis());
+        connection.setReadTimeout((int) timeout.toMillis());
+        connection.setInstanceFollowRedirects(true);
         try {
-            response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted", e);
-        }
-        try (InputStream body = response.body()) {
-            if (response.statusCode() != 200) {
-                throw new IOException("HTTP " + response.statusCode());
+            int status = connection.getResponseCode();
+            if (status != 200) {
+                throw new IOException("HTTP " + status);
+            }
+            long declared = connection.getContentLengthLong();
+            if (declared > MAX_FILE_BYTES) {
+                throw new IOException("declares " + declared + " bytes: not an MNIST file");
             }
             Path part = Files.createTempFile(cacheDir, ".download", ".part");
-            try {
-                copyBounded(body, part);
+            try (InputStream body = connection.getInputStream()) {
+                long copied = copyBounded(body, part);
+                if (declared >= 0 && copied != declared) {
+                    throw new IOException("connection closed after " + copied + " of " + declared + " bytes");
+                }
                 return part;
             } catch (IOException e) {
                 Files.deleteIfExists(part);
                 throw e;
             }
+        } finally {
+            connection.disconnect();
         }
     }
 
-    private static void copyBounded(InputStream in, Path target) throws IOException {
+    private static long copyBounded(InputStream in, Path target) throws IOException {
         try (OutputStream out = Files.newOutputStream(target)) {
             byte[] buffer = new byte[1 << 16];
             long total = 0;
@@ -194,6 +200,7 @@ public final class Fetcher {
                 }
                 out.write(buffer, 0, n);
             }
+            return total;
         }
     }
 

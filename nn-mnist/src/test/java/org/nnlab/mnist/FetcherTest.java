@@ -79,7 +79,7 @@ class FetcherTest {
 
     private Fetcher fetcher(List<URI> mirrors) {
         return new Fetcher(log::add).mirrors(mirrors).npmCommand(null).localCopies(List.of())
-                .timeout(Duration.ofSeconds(5));
+                .timeout(Duration.ofSeconds(2));
     }
 
     private static List<String> names(Path dir) throws IOException {
