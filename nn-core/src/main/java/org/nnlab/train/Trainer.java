@@ -49,6 +49,7 @@ public final class Trainer {
     private Batch evaluationBatch;
     private long steps;
     private int epoch;
+    private long trainingNanos;
     private volatile boolean stopRequested;
 
     private Trainer(Builder b) {
@@ -85,6 +86,11 @@ public final class Trainer {
     /** Steps done so far. */
     public long steps() {
         return steps;
+    }
+
+    /** Wall time spent in training steps (filling batches included), evaluations excluded. */
+    public double trainingSeconds() {
+        return trainingNanos / 1e9;
     }
 
     /** Epochs started so far. */
@@ -144,7 +150,9 @@ public final class Trainer {
                 int count = Math.min(batchSize, order.length - start);
                 batch.fill(data, order, start, count, augmentRandom);
                 StepStats stats = step(batch);
-                trainNanos += System.nanoTime() - t0;
+                long took = System.nanoTime() - t0;
+                trainNanos += took;
+                trainingNanos += took;
                 lossSum += stats.loss();
                 epochSteps++;
                 if (evaluationSet != null && steps % evaluateEvery == 0) {

@@ -1,0 +1,273 @@
+package org.nnlab.examples;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.nnlab.mnist.DatasetFiles;
+import org.nnlab.mnist.FashionMnist;
+import org.nnlab.mnist.Fetcher;
+import org.nnlab.mnist.Mnist;
+import org.nnlab.mnist.MnistDataset;
+import org.nnlab.mnist.MnistSplits;
+import org.nnlab.mnist.MultiCrop;
+import org.nnlab.net.Net;
+import org.nnlab.optim.Adadelta;
+import org.nnlab.optim.Adagrad;
+import org.nnlab.optim.Adam;
+import org.nnlab.optim.Optimizer;
+import org.nnlab.optim.Sgd;
+import org.nnlab.train.Evaluation;
+import org.nnlab.train.Trainer;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The MNIST lab: ConvNetJS's browser lab, in Java. Builds the lab's two-block net, trains it with
+ * Adadelta on fresh random 24x24 crops, evaluates on 3 000 held-out test images every 400 steps, and
+ * ends with the full test set (centre crop and 4-crop average) and one JSON line.
+ */
+@Command(name = "mnist-lab", mixinStandardHelpOptions = true, version = "nnlab mnist-lab 0.1.0",
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Trains the lab's convnet on MNIST (or Fashion-MNIST) and reports loss, accuracy and samples.")
+public final class MnistLab implements Callable<Integer> {
+    /** What the defaults reach on the 2-core reference machine (docs/lab.md has the runs). */
+    static final String EXPECTED = "expected with the defaults: >= 99.0 % test accuracy after 10 epochs, "
+            + "about 11 s of training per epoch on 2 cores";
+
+    @Option(names = "--epochs", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
+    int epochs = 10;
+
+    @Option(names = "--steps", description = "Train for this many steps in total instead of --epochs.")
+    Long steps;
+
+    @Option(names = "--batch", description = "Examples per step (default: ${DEFAULT-VALUE}, as the lab).")
+    int batch = 20;
+
+    @Option(names = "--threads", description = "Threads for each step; results do not depend on it (default: ${DEFAULT-VALUE}).")
+    int threads = Trainer.DEFAULT_THREADS;
+
+    @Option(names = "--seed", description = "Seed for weights, shuffling and crops (default: ${DEFAULT-VALUE}).")
+    long seed = 1;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Directory with the four IDX files (raw or .gz).")
+    Path data;
+
+    @Option(names = "--dataset", description = "mnist or fashion (default: ${DEFAULT-VALUE}).")
+    String dataset = "mnist";
+
+    @Option(names = "--optimizer", description = "adadelta, adam, adagrad or sgd (default: ${DEFAULT-VALUE}).")
+    String optimizer = "adadelta";
+
+    @Option(names = "--l2", description = "L2 weight decay as ConvNetJS counts it, i.e. divided by the batch size "
+            + "(default: ${DEFAULT-VALUE}, the lab's).")
+    double l2 = 0.001;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where to write metrics and the report (default: runs/<timestamp>).")
+    Path out;
+
+    @Option(names = "--train-limit", paramLabel = "N", description = "Use only the first N training images.")
+    Integer trainLimit;
+
+    @Option(names = "--test-limit", paramLabel = "N", description = "Use only the first N test images.")
+    Integer testLimit;
+
+    @Option(names = "--no-ui", description = "Do not serve the live browser view (the view is not built yet; accepted for scripts).")
+    boolean noUi;
+
+    @Option(names = "--quiet", description = "Print only the final JSON line.")
+    boolean quiet;
+
+    @Option(names = "--verbose", description = "Show stack traces on errors.")
+    boolean verbose;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private PrintStream log = System.out;
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the lab and returns its exit code: 0 done, 1 failed (data, I/O), 2 invalid arguments. */
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new MnistLab());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            MnistLab lab = commandLine.getCommand();
+            commandLine.getErr().println("error: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
+            if (lab.verbose) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        validate();
+        if (quiet) {
+            log = new PrintStream(java.io.OutputStream.nullOutputStream());
+        }
+        boolean fashion = dataset.equals("fashion");
+        DatasetFiles files = fashion ? FashionMnist.FILES : Mnist.FILES;
+        MnistSplits splits = MnistSplits.load(files, locateData(files, fashion));
+        // ConvNetJS's preprocessing: p/255 - 0.5, random 24x24 crops in training, centre crop in tests
+        MnistDataset train = splits.train().withScaling(MnistDataset.Scaling.CENTERED).withCrop(24);
+        MnistDataset test = splits.test().withScaling(MnistDataset.Scaling.CENTERED).withCrop(24);
+        if (trainLimit != null) {
+            train = train.subset(0, Math.min(trainLimit, train.size()));
+        }
+        if (testLimit != null) {
+            test = test.subset(0, Math.min(testLimit, test.size()));
+        }
+        MnistDataset heldOut = test.subset(0, Math.min(3000, test.size()));
+        long totalSteps = steps != null ? steps : (long) epochs * ((train.size() + batch - 1) / batch);
+
+        // The lab, as the diagram draws it.
+        Net net = Net.builder(24, 24, 1)
+                .conv(5, 8).relu().maxPool(2)
+                .conv(5, 16).relu().maxPool(3)
+                .softmax(10)
+                .seed(seed)
+                .build();
+        RunRecorder recorder = new RunRecorder();
+        Trainer.Builder trainerBuilder = Trainer.builder(net, optimizer())
+                .batchSize(batch)
+                .l2Decay(l2 / batch) // ConvNetJS divides decay by the batch size; nnlab does not
+                .threads(threads)
+                .seed(seed)
+                .evaluateEvery(400, heldOut)
+                .listener(recorder);
+
+        log.println(files.name() + ": " + train.size() + " training images (random 24x24 crops), " + test.size()
+                + " test images (centre crop); " + totalSteps + " steps of " + batch + ", " + threads + " thread(s), "
+                + optimizer());
+        log.print(net.summary());
+        log.println(fashion ? "expected: see docs/lab.md for Fashion-MNIST" : EXPECTED);
+        MnistDataset samples = test.subset(0, Math.min(20, test.size()));
+        LabConsole console = quiet ? null
+                : new LabConsole(log, recorder, samples, totalSteps, batch, System.console() != null);
+        if (console != null) {
+            trainerBuilder.listener(console);
+        }
+        Trainer trainer = trainerBuilder.build();
+        try {
+            trainer.fitSteps(train, totalSteps);
+        } finally {
+            if (console != null) {
+                console.close();
+            }
+        }
+
+        Evaluation full = trainer.evaluate(test);
+        double fourCrop = MultiCrop.accuracy(net, test);
+        double seconds = trainer.trainingSeconds();
+        int lastEpochs = (int) Math.ceil((double) trainer.steps() * batch / train.size());
+        if (console != null) {
+            console.printSamples(net);
+        }
+        log.printf(Locale.ROOT, "test accuracy on %d images: %.2f %% (centre crop), %.2f %% (4-crop average)%n",
+                test.size(), 100 * full.accuracy(), 100 * fourCrop);
+        log.printf(Locale.ROOT, "training took %.1f s (%.0f examples/s); %s%n", seconds,
+                trainer.steps() * batch / Math.max(seconds, 1e-9), fashion ? "" : EXPECTED);
+
+        Json summary = new Json()
+                .put("dataset", fashion ? "fashion-mnist" : "mnist")
+                .put("epochs", lastEpochs)
+                .put("steps", trainer.steps())
+                .put("batch", batch)
+                .put("threads", threads)
+                .put("seed", seed)
+                .put("optimizer", optimizer)
+                .put("params", net.parameterCount())
+                .put("train_examples", train.size())
+                .put("test_examples", test.size())
+                .put("train_seconds", seconds)
+                .put("train_examples_per_s", trainer.steps() * batch / Math.max(seconds, 1e-9))
+                .put("test_accuracy", full.accuracy())
+                .put("test_accuracy_4crop", fourCrop)
+                .put("final_loss", recorder.smoothedLoss());
+        Path outDir = out != null ? out : Path.of("runs", LocalDateTime.now().format(
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+        writeReport(outDir, recorder, full, summary, samples, net);
+        log.println("report: " + outDir.resolve("report.html").toAbsolutePath());
+        System.out.println(summary); // the last line, also with --quiet
+        return 0;
+    }
+
+    private void writeReport(Path dir, RunRecorder recorder, Evaluation full, Json summary, MnistDataset samples,
+                             Net net) throws IOException {
+        int side = samples.shape().height();
+        float offset = samples.scaling() == MnistDataset.Scaling.CENTERED ? 0.5f : 0f;
+        float[] images = new float[samples.size() * side * side];
+        int[] predicted = new int[samples.size()], actual = new int[samples.size()];
+        for (int i = 0; i < samples.size(); i++) {
+            samples.copyExample(i, images, i * side * side, null);
+            predicted[i] = net.predict(java.util.Arrays.copyOfRange(images, i * side * side, (i + 1) * side * side));
+            actual[i] = samples.label(i);
+            for (int j = i * side * side; j < (i + 1) * side * side; j++) {
+                images[j] += offset; // back to [0, 1] for drawing
+            }
+        }
+        new Report(dir).write(recorder, full, summary.toString(), "nnlab MNIST lab", images, side, predicted, actual,
+                samples.classNames());
+    }
+
+    private void validate() {
+        check(epochs >= 0, "--epochs must be >= 0, got " + epochs);
+        check(steps == null || steps >= 0, "--steps must be >= 0, got " + steps);
+        check(batch >= 1 && batch <= 4096, "--batch must be in [1, 4096], got " + batch);
+        check(threads >= 1 && threads <= 256, "--threads must be in [1, 256], got " + threads);
+        check(l2 >= 0 && Double.isFinite(l2), "--l2 must be finite and >= 0, got " + l2);
+        check(dataset.equals("mnist") || dataset.equals("fashion"), "--dataset must be mnist or fashion, got " + dataset);
+        check(java.util.List.of("adadelta", "adam", "adagrad", "sgd").contains(optimizer),
+                "--optimizer must be adadelta, adam, adagrad or sgd, got " + optimizer);
+        check(trainLimit == null || trainLimit >= 1, "--train-limit must be >= 1, got " + trainLimit);
+        check(testLimit == null || testLimit >= 1, "--test-limit must be >= 1, got " + testLimit);
+    }
+
+    private void check(boolean ok, String message) {
+        if (!ok) {
+            throw new CommandLine.ParameterException(spec.commandLine(), message);
+        }
+    }
+
+    private Optimizer optimizer() {
+        return switch (optimizer) {
+            case "adam" -> new Adam(0.001);
+            case "adagrad" -> new Adagrad(0.01);
+            case "sgd" -> new Sgd(0.01, 0.9, false);
+            default -> new Adadelta(); // rho 0.95, eps 1e-8: ConvNetJS's
+        };
+    }
+
+    /** --data, else MNIST_DIR (MNIST only), else the cache if it has the files, else a verified fetch. */
+    private Path locateData(DatasetFiles files, boolean fashion) throws IOException {
+        if (data != null) {
+            log.println("data: " + data + " (--data)");
+            return data;
+        }
+        String env = fashion ? null : System.getenv("MNIST_DIR");
+        if (env != null && !env.isBlank()) {
+            log.println("data: " + env + " (MNIST_DIR)");
+            return Path.of(env);
+        }
+        Path cache = files.defaultCacheDir();
+        boolean cached = files.files().stream().allMatch(f -> DatasetFiles.find(cache, f).isPresent());
+        if (cached) {
+            log.println("data: " + cache + " (cache)");
+            return cache;
+        }
+        log.println("data: " + files.name() + " is not in --data, " + (fashion ? "" : "MNIST_DIR, ")
+                + "or the cache " + cache + "; fetching it (checksums verified)");
+        Files.createDirectories(cache);
+        return new Fetcher(line -> log.println("  " + line)).fetch(files, cache);
+    }
+}

@@ -1,0 +1,83 @@
+package org.nnlab.examples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The lab on real MNIST from {@code MNIST_DIR} (CI sets it). Without it these tests are SKIPPED and
+ * say so loudly: they are the lab's only end-to-end checks.
+ */
+class MnistLabRealDataTest {
+    private static String dir;
+
+    @BeforeAll
+    static void locate() {
+        dir = System.getenv("MNIST_DIR");
+        if (dir == null || !Files.isDirectory(Path.of(dir))) {
+            System.err.println("*** MnistLabRealDataTest SKIPPED: MNIST_DIR is not set to the MNIST files;"
+                    + " the lab's smoke and accuracy tests did not run ***");
+            dir = null;
+        }
+    }
+
+    static double number(String json, String key) {
+        Matcher m = Pattern.compile("\"" + key + "\": ([-0-9.eE]+)").matcher(json);
+        assertTrue(m.find(), key + " missing from " + json);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void smokeRunLossFallsFromLn10AndTheJsonLineIsComplete(@TempDir Path out) throws IOException {
+        assumeTrue(dir != null, "MNIST_DIR not set");
+        MnistLabCliTest.Result r = MnistLabCliTest.run("--data", dir, "--train-limit", "1000", "--test-limit", "500",
+                "--steps", "250", "--quiet", "--no-ui", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        String[] lines = r.out().strip().split("\n");
+        assertEquals(1, lines.length, "--quiet prints only the JSON line: " + r.out());
+        String json = lines[0];
+        assertTrue(json.startsWith("{\"dataset\": \"mnist\", \"epochs\": 5, \"steps\": 250, \"batch\": 20"), json);
+        for (String key : List.of("threads", "params", "train_seconds", "train_examples_per_s", "test_accuracy",
+                "test_accuracy_4crop", "final_loss")) {
+            assertTrue(number(json, key) >= 0, key);
+        }
+        assertEquals(5994, number(json, "params"));
+
+        List<String> loss = Files.readAllLines(out.resolve("loss.csv"));
+        assertEquals(251, loss.size());
+        double first = 0;
+        for (int i = 1; i <= 10; i++) {
+            first += Double.parseDouble(loss.get(i).split(",")[1]) / 10;
+        }
+        assertTrue(Math.abs(first - Math.log(10)) < 0.5, "the first steps' loss " + first + " is near ln 10");
+        assertTrue(number(json, "final_loss") < first - 0.5, "loss fell: " + first + " -> " + number(json, "final_loss"));
+        assertTrue(number(json, "test_accuracy") > 0.5, json);
+        for (String file : List.of("report.html", "loss.png", "confusion.png", "samples.png", "summary.json",
+                "evaluations.csv")) {
+            assertTrue(Files.size(out.resolve(file)) > 0, file);
+        }
+    }
+
+    @Test
+    void oneEpochOnFullMnist(@TempDir Path out) {
+        assumeTrue(dir != null, "MNIST_DIR not set");
+        MnistLabCliTest.Result r = MnistLabCliTest.run("--data", dir, "--epochs", "1", "--quiet", "--no-ui",
+                "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        double accuracy = number(r.out(), "test_accuracy");
+        assertTrue(accuracy >= ONE_EPOCH_ACCURACY, "test accuracy after one epoch: " + accuracy);
+    }
+
+    /** What one epoch with the lab's settings reaches (docs/lab.md); a regression drops below it. */
+    static final double ONE_EPOCH_ACCURACY = 0.95;
+}
