@@ -37,11 +37,11 @@ import picocli.CommandLine.Option;
         description = "Trains the lab's convnet on MNIST (or Fashion-MNIST) and reports loss, accuracy and samples.")
 public final class MnistLab implements Callable<Integer> {
     /** What the defaults reach on the 2-core reference machine (docs/lab.md has the runs). */
-    static final String EXPECTED = "expected with the defaults: >= 99.0 % test accuracy after 10 epochs, "
-            + "about 11 s of training per epoch on 2 cores";
+    static final String EXPECTED = "expected with the defaults: >= 99.0 % test accuracy after 15 epochs, "
+            + "about 10 s of training per epoch on 2 cores";
 
     @Option(names = "--epochs", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
-    int epochs = 10;
+    int epochs = 15;
 
     @Option(names = "--steps", description = "Train for this many steps in total instead of --epochs.")
     Long steps;
@@ -63,6 +63,13 @@ public final class MnistLab implements Callable<Integer> {
 
     @Option(names = "--optimizer", description = "adadelta, adam, adagrad or sgd (default: ${DEFAULT-VALUE}).")
     String optimizer = "adadelta";
+
+    /**
+     * Zeiler's 1e-6 rather than ConvNetJS's 1e-8: measured, 1e-8 needs 30 epochs to reach 98.97 %,
+     * 1e-6 reaches 99.07 % in 12 (docs/lab.md).
+     */
+    @Option(names = "--adadelta-eps", description = "Adadelta's epsilon (default: ${DEFAULT-VALUE}, Zeiler's; ConvNetJS uses 1e-8).")
+    double adadeltaEps = 1e-6;
 
     @Option(names = "--l2", description = "L2 weight decay as ConvNetJS counts it, i.e. divided by the batch size "
             + "(default: ${DEFAULT-VALUE}, the lab's).")
@@ -226,6 +233,7 @@ public final class MnistLab implements Callable<Integer> {
         check(batch >= 1 && batch <= 4096, "--batch must be in [1, 4096], got " + batch);
         check(threads >= 1 && threads <= 256, "--threads must be in [1, 256], got " + threads);
         check(l2 >= 0 && Double.isFinite(l2), "--l2 must be finite and >= 0, got " + l2);
+        check(adadeltaEps > 0 && adadeltaEps < 1, "--adadelta-eps must be in (0, 1), got " + adadeltaEps);
         check(dataset.equals("mnist") || dataset.equals("fashion"), "--dataset must be mnist or fashion, got " + dataset);
         check(java.util.List.of("adadelta", "adam", "adagrad", "sgd").contains(optimizer),
                 "--optimizer must be adadelta, adam, adagrad or sgd, got " + optimizer);
@@ -244,7 +252,7 @@ public final class MnistLab implements Callable<Integer> {
             case "adam" -> new Adam(0.001);
             case "adagrad" -> new Adagrad(0.01);
             case "sgd" -> new Sgd(0.01, 0.9, false);
-            default -> new Adadelta(); // rho 0.95, eps 1e-8: ConvNetJS's
+            default -> new Adadelta(0.95, adadeltaEps); // rho 0.95 as ConvNetJS
         };
     }
 

@@ -54,6 +54,8 @@ final class Report {
         XYChart loss = new XYChartBuilder().width(800).height(450).title("Training loss")
                 .xAxisTitle("step").yAxisTitle("cross-entropy").build();
         loss.getStyler().setMarkerSize(0);
+        loss.getStyler().setXAxisDecimalPattern("#");
+        loss.getStyler().setXAxisTickMarkSpacingHint(120);
         double[] steps = run.losses.stream().mapToDouble(l -> l[0]).toArray();
         XYSeries raw = loss.addSeries("loss", steps, run.losses.stream().mapToDouble(l -> l[1]).toArray());
         raw.setMarker(SeriesMarkers.NONE);
@@ -67,6 +69,8 @@ final class Report {
         if (!run.evaluations.isEmpty()) {
             XYChart accuracy = new XYChartBuilder().width(800).height(450).title("Test accuracy (3 000 held-out)")
                     .xAxisTitle("step").yAxisTitle("accuracy %").build();
+            accuracy.getStyler().setXAxisDecimalPattern("#");
+            accuracy.getStyler().setXAxisTickMarkSpacingHint(120);
             accuracy.addSeries("accuracy", run.evaluations.stream().mapToDouble(Evaluation::step).toArray(),
                     run.evaluations.stream().mapToDouble(e -> 100 * e.accuracy()).toArray());
             writeChart("accuracy.png", accuracy);

@@ -75,9 +75,14 @@ class MnistLabRealDataTest {
                 "--out", out.toString());
         assertEquals(0, r.code(), r.err());
         double accuracy = number(r.out(), "test_accuracy");
+        System.out.println("MnistLab, one epoch on full MNIST: " + r.out().strip());
         assertTrue(accuracy >= ONE_EPOCH_ACCURACY, "test accuracy after one epoch: " + accuracy);
     }
 
-    /** What one epoch with the lab's settings reaches (docs/lab.md); a regression drops below it. */
-    static final double ONE_EPOCH_ACCURACY = 0.95;
+    /**
+     * One epoch with the lab's defaults measured 98.25 % (seed 1) and 98.29 % (seed 7) here
+     * (docs/lab.md); a regression drops below this. The issue's bar of 98.5 % after one epoch is not
+     * reached by these settings.
+     */
+    static final double ONE_EPOCH_ACCURACY = 0.98;
 }
