@@ -137,7 +137,11 @@ public final class Fetcher {
     }
 
     private static String describe(IOException e) {
-        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        // our own IOExceptions carry full sentences; the JDK's often only a host name
+        if (e.getClass() == IOException.class && e.getMessage() != null) {
+            return e.getMessage();
+        }
+        return e.getClass().getSimpleName() + (e.getMessage() != null ? ": " + e.getMessage() : "");
     }
 
     private boolean cachedAndValid(DatasetFiles.IdxFile file, Path cacheDir) throws IOException {
