@@ -89,16 +89,12 @@ public final class Conv2d extends Layer {
     /** ConvNetJS's scheme: weights ~ N(0, 1/fan_in); biases set by the builder (0, or 0.1 before ReLU). */
     @Override
     public void initialize(RandomGenerator random) {
-        float scale = (float) Math.sqrt(1.0 / ckk);
-        float[] w = weights.value();
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) random.nextGaussian() * scale;
-        }
+        weights.fillGaussian(random, Math.sqrt(1.0 / ckk));
     }
 
     /** Sets every bias to {@code value}. */
     public void fillBiases(float value) {
-        Arrays.fill(biases.value(), value);
+        biases.fill(value);
     }
 
     @Override

@@ -49,16 +49,12 @@ public final class Dense extends Layer {
     /** ConvNetJS's scheme: weights ~ N(0, 1/fan_in), biases 0 (the builder may set 0.1 before ReLU). */
     @Override
     public void initialize(RandomGenerator random) {
-        float scale = (float) Math.sqrt(1.0 / inputs);
-        float[] w = weights.value();
-        for (int i = 0; i < w.length; i++) {
-            w[i] = (float) random.nextGaussian() * scale;
-        }
+        weights.fillGaussian(random, Math.sqrt(1.0 / inputs));
     }
 
     /** Sets every bias to {@code value}. */
     public void fillBiases(float value) {
-        java.util.Arrays.fill(biases.value(), value);
+        biases.fill(value);
     }
 
     @Override

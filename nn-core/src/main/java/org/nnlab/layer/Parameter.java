@@ -68,6 +68,19 @@ public final class Parameter {
         java.util.Arrays.fill(grad, 0f);
     }
 
+    /** Sets every value to a sample of N(0, std^2) from {@code random}, in float arithmetic. */
+    public void fillGaussian(java.util.random.RandomGenerator random, double std) {
+        float scale = (float) std;
+        for (int i = 0; i < value.length; i++) {
+            value[i] = (float) random.nextGaussian() * scale;
+        }
+    }
+
+    /** Sets every value to {@code v}. */
+    public void fill(float v) {
+        java.util.Arrays.fill(value, v);
+    }
+
     @Override
     public String toString() {
         return name;

@@ -29,10 +29,7 @@ public final class Softmax extends Layer {
     public void forward(Pass pass, float[] in, float[] out) {
         for (int n = 0; n < pass.batch(); n++) {
             int o = n * classes;
-            float max = in[o];
-            for (int i = 1; i < classes; i++) {
-                max = Math.max(max, in[o + i]);
-            }
+            float max = rowMax(in, o);
             double sum = 0;
             for (int i = 0; i < classes; i++) {
                 double e = StrictMath.exp(in[o + i] - max);
@@ -74,10 +71,7 @@ public final class Softmax extends Layer {
         for (int n = 0; n < batch; n++) {
             int label = checkLabel(labels, n);
             int o = n * classes;
-            float max = in[o];
-            for (int i = 1; i < classes; i++) {
-                max = Math.max(max, in[o + i]);
-            }
+            float max = rowMax(in, o);
             double sum = 0;
             for (int i = 0; i < classes; i++) {
                 sum += StrictMath.exp(in[o + i] - max);
@@ -97,6 +91,14 @@ public final class Softmax extends Layer {
                 inGrad[o + i] = (probabilities[o + i] - (i == label ? 1f : 0f)) * scale;
             }
         }
+    }
+
+    private float rowMax(float[] in, int offset) {
+        float max = in[offset];
+        for (int i = 1; i < classes; i++) {
+            max = Math.max(max, in[offset + i]);
+        }
+        return max;
     }
 
     private int checkLabel(int[] labels, int n) {

@@ -77,19 +77,9 @@ final class LabConsole implements TrainingListener, AutoCloseable {
 
     /** The 20 sample images with the net's current predictions. */
     void printSamples(Net net) {
-        int side = samples.shape().height();
-        float offset = samples.scaling() == MnistDataset.Scaling.CENTERED ? 0.5f : 0f;
-        float[] images = new float[samples.size() * side * side];
-        int[] predicted = new int[samples.size()], actual = new int[samples.size()];
-        for (int i = 0; i < samples.size(); i++) {
-            samples.copyExample(i, images, i * side * side, null);
-            predicted[i] = net.predict(java.util.Arrays.copyOfRange(images, i * side * side, (i + 1) * side * side));
-            for (int j = i * side * side; j < (i + 1) * side * side; j++) {
-                images[j] += offset; // back to [0, 1] for drawing
-            }
-            actual[i] = samples.label(i);
-        }
-        line("sample predictions:\n" + DigitArt.grid(images, side, samples.size(), predicted, actual, 10, colour));
+        Samples s = Samples.predict(net, samples);
+        line("sample predictions:\n" + DigitArt.grid(s.images(), s.side(), s.count(), s.predicted(), s.actual(), 10,
+                colour));
     }
 
     void line(String text) {

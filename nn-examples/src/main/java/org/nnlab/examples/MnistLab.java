@@ -211,20 +211,9 @@ public final class MnistLab implements Callable<Integer> {
 
     private void writeReport(Path dir, RunRecorder recorder, Evaluation full, Json summary, MnistDataset samples,
                              Net net) throws IOException {
-        int side = samples.shape().height();
-        float offset = samples.scaling() == MnistDataset.Scaling.CENTERED ? 0.5f : 0f;
-        float[] images = new float[samples.size() * side * side];
-        int[] predicted = new int[samples.size()], actual = new int[samples.size()];
-        for (int i = 0; i < samples.size(); i++) {
-            samples.copyExample(i, images, i * side * side, null);
-            predicted[i] = net.predict(java.util.Arrays.copyOfRange(images, i * side * side, (i + 1) * side * side));
-            actual[i] = samples.label(i);
-            for (int j = i * side * side; j < (i + 1) * side * side; j++) {
-                images[j] += offset; // back to [0, 1] for drawing
-            }
-        }
-        new Report(dir).write(recorder, full, summary.toString(), "nnlab MNIST lab", images, side, predicted, actual,
-                samples.classNames());
+        Samples s = Samples.predict(net, samples);
+        new Report(dir).write(recorder, full, summary.toString(), "nnlab MNIST lab", s.images(), s.side(),
+                s.predicted(), s.actual(), samples.classNames());
     }
 
     private void validate() {
