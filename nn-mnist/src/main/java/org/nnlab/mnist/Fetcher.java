@@ -97,6 +97,9 @@ public final class Fetcher {
                 } catch (IOException e) {
                     missing.get(file).add(url + ": " + describe(e));
                     log.accept("  failed: " + describe(e));
+                    if (e instanceof java.net.UnknownHostException || e instanceof java.net.ConnectException) {
+                        break; // the host is unreachable: its other files would fail the same way
+                    }
                 }
             }
         }
