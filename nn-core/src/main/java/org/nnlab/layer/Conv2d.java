@@ -15,23 +15,28 @@ import org.nnlab.tensor.Workers;
  * channels = filters. Weights are {@code [filters][C][kernel][kernel]}, biases {@code [filters]}.
  *
  * <p>Computed as im2col + matrix product per example: {@code out[F][P] = W[F][CKK] * col[CKK][P]} with
- * the {@code P} output pixels innermost (see {@link Gemm}). Forward and the input gradient split over
- * examples; the weight gradient splits over filters, each filter summing over the batch in order.
+ * the {@code P} output pixels innermost (see {@link Gemm}). Work splits over examples; parameter
+ * gradients are summed per fixed group of examples and the groups reduced in order (see
+ * {@link #MAX_GROUPS}), so no work is repeated across threads and the result is thread-count free.
  */
 public final class Conv2d extends Layer {
     private final int kernel, filters, stride, pad;
     private final Parameter weights, biases;
+    /**
+     * The batch's parameter gradient is summed per group of consecutive examples, then the groups in
+     * order. Groups depend on the batch size only (at most this many), never on the thread count.
+     */
+    static final int MAX_GROUPS = 16;
     private Scratch[] scratch = new Scratch[0];
-    private final float[][] weightGradRows;
-    private final float[][][] weightGradViews;
+    private final float[][][] groupWeightGrads;
+    private final float[][] groupBiasGrads;
     private final int ckk, pixels;
 
     // Arguments of the pass in flight, read by the range tasks (bound once to avoid allocation).
     private float[] in, out, outGrad, inGrad;
     private final Workers.RangeTask forwardTask = this::forwardExamples;
-    private final Workers.RangeTask inputGradTask = this::inputGradExamples;
-    private final Workers.RangeTask weightGradTask = this::weightGradFilters;
-    private int batch;
+    private final Workers.RangeTask backwardTask = this::backwardGroups;
+    private int batch, groupSize;
 
     public Conv2d(Shape input, int kernel, int filters, int stride, int pad) {
         super(input, new Shape(outSize(input.height(), kernel, stride, pad, input),
@@ -45,11 +50,8 @@ public final class Conv2d extends Layer {
         this.weights = Parameter.weights("weights [" + filters + "][" + input.channels() + "][" + kernel + "]["
                 + kernel + "]", filters * ckk);
         this.biases = Parameter.biases("biases [" + filters + "]", filters);
-        this.weightGradRows = new float[filters][ckk];
-        this.weightGradViews = new float[filters][][];
-        for (int f = 0; f < filters; f++) {
-            weightGradViews[f] = Arrays.copyOfRange(weightGradRows, f, filters);
-        }
+        this.groupWeightGrads = new float[MAX_GROUPS][filters][ckk];
+        this.groupBiasGrads = new float[MAX_GROUPS][filters];
     }
 
     private static int outSize(int in, int kernel, int stride, int pad, Shape input) {
@@ -143,49 +145,52 @@ public final class Conv2d extends Layer {
         this.outGrad = outGrad;
         this.inGrad = inGrad;
         this.batch = pass.batch();
-        long work = (long) filters * ckk * pixels;
-        if (inGrad != null) {
-            pass.workers().forEach(batch, work, inputGradTask);
-        }
-        pass.workers().forEach(filters, work / filters * batch, weightGradTask);
-    }
-
-    private void inputGradExamples(int from, int to, int worker) {
-        Scratch s = scratch[worker];
-        int inSize = inputShape().size(), outSize = outputShape().size();
-        for (int n = from; n < to; n++) {
-            Gemm.toRows(outGrad, n * outSize, pixels, s.outRows, filters);
-            Gemm.multTransA(filters, ckk, pixels, weights.value(), 0, s.outRows, s.col);
-            Arrays.fill(inGrad, n * inSize, (n + 1) * inSize, 0f);
-            s.im2col.foldAdd(s.col, inGrad, n * inSize);
-        }
-    }
-
-    private void weightGradFilters(int from, int to, int worker) {
-        Scratch s = scratch[worker];
-        float[][] dwRows = weightGradRows;
-        float[] db = biases.grad();
-        int inSize = inputShape().size(), outSize = outputShape().size();
-        for (int f = from; f < to; f++) {
-            Arrays.fill(dwRows[f], 0f);
-        }
-        float[][] target = weightGradViews[from]; // rows from..filters-1, made once: no allocation here
-        for (int n = 0; n < batch; n++) {
-            s.im2col.unfoldTransposed(in, n * inSize, s.colT);
-            Gemm.multAdd(to - from, pixels, ckk, outGrad, n * outSize + from * pixels, s.colT, target);
-            for (int f = from; f < to; f++) {
-                float sum = 0f;
-                for (int p = 0, o = n * outSize + f * pixels; p < pixels; p++) {
-                    sum += outGrad[o + p];
+        this.groupSize = (batch + MAX_GROUPS - 1) / MAX_GROUPS;
+        int groups = (batch + groupSize - 1) / groupSize;
+        pass.workers().forEach(groups, (long) groupSize * filters * ckk * pixels * (inGrad != null ? 2 : 1),
+                backwardTask);
+        // Fixed-order reduction of the group partials: the same sums whatever thread ran which group.
+        float[] dw = weights.grad(), db = biases.grad();
+        for (int g = 0; g < groups; g++) {
+            float[][] rows = groupWeightGrads[g];
+            for (int f = 0; f < filters; f++) {
+                float[] row = rows[f];
+                for (int k = 0, o = f * ckk; k < ckk; k++) {
+                    dw[o + k] += row[k];
                 }
-                db[f] += sum;
+                db[f] += groupBiasGrads[g][f];
             }
         }
-        float[] dw = weights.grad();
-        for (int f = from; f < to; f++) {
-            float[] row = dwRows[f];
-            for (int k = 0; k < ckk; k++) {
-                dw[f * ckk + k] += row[k];
+    }
+
+    /** Input gradient and this group's share of the parameter gradient, for examples of groups [from, to). */
+    private void backwardGroups(int from, int to, int worker) {
+        Scratch s = scratch[worker];
+        int inSize = inputShape().size(), outSize = outputShape().size();
+        for (int g = from; g < to; g++) {
+            float[][] dw = groupWeightGrads[g];
+            float[] db = groupBiasGrads[g];
+            for (int f = 0; f < filters; f++) {
+                Arrays.fill(dw[f], 0f);
+            }
+            Arrays.fill(db, 0f);
+            for (int n = g * groupSize; n < Math.min(batch, (g + 1) * groupSize); n++) {
+                Gemm.toRows(outGrad, n * outSize, pixels, s.outRows, filters);
+                if (inGrad != null) {
+                    Gemm.multTransA(filters, ckk, pixels, weights.value(), 0, s.outRows, s.col);
+                    Arrays.fill(inGrad, n * inSize, (n + 1) * inSize, 0f);
+                    s.im2col.foldAdd(s.col, inGrad, n * inSize);
+                }
+                s.im2col.unfoldTransposed(in, n * inSize, s.colT);
+                Gemm.multAdd(filters, pixels, ckk, outGrad, n * outSize, s.colT, dw);
+                for (int f = 0; f < filters; f++) {
+                    float[] row = s.outRows[f];
+                    float sum = 0f;
+                    for (int p = 0; p < pixels; p++) {
+                        sum += row[p];
+                    }
+                    db[f] += sum;
+                }
             }
         }
     }

@@ -72,23 +72,28 @@ public final class MaxPool2d extends Layer {
         int inSize = inputShape().size(), outSize = outputShape().size();
         int channels = inputShape().channels(), window = this.window, stride = this.stride;
         for (int n = from; n < to; n++) {
-            int o = n * outSize;
             for (int c = 0; c < channels; c++) {
                 int plane = n * inSize + c * inH * inW;
                 for (int oy = 0; oy < outH; oy++) {
-                    for (int ox = 0; ox < outW; ox++, o++) {
-                        int best = plane + oy * stride * inW + ox * stride;
-                        float max = in[best];
-                        for (int ky = 0; ky < window; ky++) {
-                            int row = plane + (oy * stride + ky) * inW + ox * stride;
-                            for (int kx = 0; kx < window; kx++) {
-                                float v = in[row + kx];
-                                best = v > max ? row + kx : best;
-                                max = Math.max(max, v);
+                    int o = n * outSize + (c * outH + oy) * outW;
+                    int corner = plane + oy * stride * inW;
+                    for (int ox = 0; ox < outW; ox++) {
+                        out[o + ox] = in[corner + ox * stride];
+                        argmax[o + ox] = corner + ox * stride;
+                    }
+                    // Window positions outermost, output columns innermost: the columns are
+                    // independent, so the CPU overlaps them instead of waiting on one compare chain.
+                    for (int ky = 0; ky < window; ky++) {
+                        int row = corner + ky * inW;
+                        for (int kx = 0; kx < window; kx++) {
+                            for (int ox = 0; ox < outW; ox++) {
+                                int at = row + ox * stride + kx;
+                                float v = in[at];
+                                boolean better = v > out[o + ox];
+                                argmax[o + ox] = better ? at : argmax[o + ox];
+                                out[o + ox] = better ? v : out[o + ox];
                             }
                         }
-                        out[o] = max;
-                        argmax[o] = best;
                     }
                 }
             }

@@ -75,9 +75,11 @@ public final class Im2col {
                 float[] dst = colT[oy * outWidth + ox];
                 int d = 0;
                 for (int c = 0; c < channels; c++) {
-                    for (int ky = 0; ky < kernel; ky++, d += kernel) {
+                    for (int ky = 0; ky < kernel; ky++) {
                         int src = (c * paddedHeight + oy * stride + ky) * paddedWidth + ox * stride;
-                        System.arraycopy(padded, src, dst, d, kernel);
+                        for (int kx = 0; kx < kernel; kx++) { // a loop, not arraycopy: 5 floats are too few to call for
+                            dst[d++] = padded[src + kx];
+                        }
                     }
                 }
             }
