@@ -79,7 +79,7 @@ public final class Gemm {
         }
     }
 
-    /** Copies {@code rows.length} rows of {@code n} from flat {@code src} at {@code off} into {@code rows}. */
+    /** Copies {@code count} rows of {@code n} from flat {@code src} at {@code off} into {@code rows}. */
     public static void toRows(float[] src, int off, int n, float[][] rows, int count) {
         for (int i = 0; i < count; i++) {
             System.arraycopy(src, off + i * n, rows[i], 0, n);
