@@ -23,6 +23,7 @@ import org.nnlab.optim.Optimizer;
 import org.nnlab.optim.Sgd;
 import org.nnlab.train.Evaluation;
 import org.nnlab.train.Trainer;
+import org.nnlab.train.WeightAveraging;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -83,6 +84,11 @@ public final class MnistLab implements Callable<Integer> {
 
     @Option(names = "--test-limit", paramLabel = "N", description = "Use only the first N test images.")
     Integer testLimit;
+
+    @Option(names = "--average-last", paramLabel = "STEPS", description = "Evaluate the mean of the weights over the "
+            + "last STEPS steps, at most the last third of the run (Polyak averaging; default: ${DEFAULT-VALUE}, "
+            + "one epoch; 0 = off).")
+    long averageLast = 3000;
 
     @Option(names = "--no-ui", description = "Do not serve the live browser view (the view is not built yet; accepted for scripts).")
     boolean noUi;
@@ -152,6 +158,12 @@ public final class MnistLab implements Callable<Integer> {
                 .seed(seed)
                 .evaluateEvery(400, heldOut)
                 .listener(recorder);
+        // The mean of the last epoch's weights: measured +0.27 % on the full test set (docs/lab.md).
+        long window = Math.min(averageLast, totalSteps / 3);
+        WeightAveraging averaging = window > 0 ? new WeightAveraging(totalSteps - window + 1) : null;
+        if (averaging != null) {
+            trainerBuilder.listener(averaging);
+        }
 
         log.println(files.name() + ": " + train.size() + " training images (random 24x24 crops), " + test.size()
                 + " test images (centre crop); " + totalSteps + " steps of " + batch + ", " + threads + " thread(s), "
@@ -173,6 +185,10 @@ public final class MnistLab implements Callable<Integer> {
             }
         }
 
+        if (averaging != null) {
+            averaging.applyTo(net.parameters());
+            log.println("evaluating the mean weights of the last " + averaging.count() + " steps");
+        }
         Evaluation full = trainer.evaluate(test);
         double fourCrop = MultiCrop.accuracy(net, test);
         double seconds = trainer.trainingSeconds();
@@ -228,6 +244,7 @@ public final class MnistLab implements Callable<Integer> {
                 "--optimizer must be adadelta, adam, adagrad or sgd, got " + optimizer);
         check(trainLimit == null || trainLimit >= 1, "--train-limit must be >= 1, got " + trainLimit);
         check(testLimit == null || testLimit >= 1, "--test-limit must be >= 1, got " + testLimit);
+        check(averageLast >= 0, "--average-last must be >= 0, got " + averageLast);
     }
 
     private void check(boolean ok, String message) {
