@@ -87,9 +87,8 @@ class MnistLabRealDataTest {
     }
 
     /**
-     * One epoch with the lab's defaults measured 98.25 % (seed 1) and 98.29 % (seed 7) here
-     * (docs/lab.md); a regression drops below this. The issue's bar of 98.5 % after one epoch is not
-     * reached by these settings.
+     * The lab issue's bar. One epoch with the lab's defaults (seed 1, the mean of the last 1 000 steps'
+     * weights) measured 98.55 % (docs/lab.md); runs are bitwise reproducible, so this does not flake.
      */
-    static final double ONE_EPOCH_ACCURACY = 0.98;
+    static final double ONE_EPOCH_ACCURACY = 0.985;
 }
