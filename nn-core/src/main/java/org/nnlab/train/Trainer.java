@@ -169,7 +169,7 @@ public final class Trainer {
                     l.onEpoch(this, stats);
                 }
             } else {
-                epoch--; // an interrupted epoch is resumed, not counted
+                epoch--; // an epoch cut short (steps reached, or stop()) does not count as done
             }
         }
     }
