@@ -234,7 +234,7 @@ public final class Net {
                     + example.length);
         }
         float[] out = forward(example, 1, false);
-        return argmax(out, 0, outputShape().size());
+        return Tensor.argmax(out, 0, outputShape().size());
     }
 
     /** The most probable class of each example. */
@@ -243,7 +243,7 @@ public final class Net {
         int classes = outputShape().size();
         int[] result = new int[batch.batch()];
         for (int n = 0; n < result.length; n++) {
-            result[n] = argmax(probabilities.data(), n * classes, classes);
+            result[n] = Tensor.argmax(probabilities.data(), n * classes, classes);
         }
         return result;
     }
@@ -273,16 +273,6 @@ public final class Net {
             System.arraycopy(out, 0, result, start * outSize, n * outSize);
         }
         return new Tensor(outputShape(), batch.batch(), result);
-    }
-
-    static int argmax(float[] values, int offset, int length) {
-        int best = 0;
-        for (int i = 1; i < length; i++) {
-            if (values[offset + i] > values[offset + best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private void checkInput(int length, int batch) {

@@ -99,13 +99,4 @@ public final class Gemm {
             y[yOff + j] += alpha * x[xOff + j];
         }
     }
-
-    /** Dot product of {@code n} values, summed in index order. */
-    public static float dot(int n, float[] x, int xOff, float[] y, int yOff) {
-        float s = 0f;
-        for (int j = 0; j < n; j++) {
-            s += x[xOff + j] * y[yOff + j];
-        }
-        return s;
-    }
 }

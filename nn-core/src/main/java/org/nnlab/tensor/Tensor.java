@@ -72,6 +72,17 @@ public final class Tensor {
         return FMatrixRMaj.wrap(batch, shape.size(), data);
     }
 
+    /** Index of the largest of {@code values[offset .. offset+length)}; the first one on ties. */
+    public static int argmax(float[] values, int offset, int length) {
+        int best = 0;
+        for (int i = 1; i < length; i++) {
+            if (values[offset + i] > values[offset + best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
     @Override
     public String toString() {
         return "Tensor[" + batch + " x " + shape + "]";

@@ -10,6 +10,7 @@ import org.nnlab.net.Net;
 import org.nnlab.net.ShapeException;
 import org.nnlab.optim.Optimizer;
 import org.nnlab.tensor.SeededRandom;
+import org.nnlab.tensor.Tensor;
 
 /**
  * Trains a {@link Net} with an {@link Optimizer} on mini-batches.
@@ -251,12 +252,7 @@ public final class Trainer {
             float[] probs = net.forward(evaluationBatch.inputs(), count, false);
             for (int n = 0; n < count; n++) {
                 int label = evaluationBatch.labels()[n];
-                int best = 0;
-                for (int c = 1; c < classes; c++) {
-                    if (probs[n * classes + c] > probs[n * classes + best]) {
-                        best = c;
-                    }
-                }
+                int best = Tensor.argmax(probs, n * classes, classes);
                 confusion[label][best]++;
                 if (best == label) {
                     correct++;

@@ -153,34 +153,28 @@ final class Report {
     }
 
     private void writeChart(String name, Chart<?, ?> chart) throws IOException {
-        Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
-        try {
-            // BitmapEncoder appends ".png" to a name without it
-            BitmapEncoder.saveBitmap(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-            Path written = Path.of(tmp + ".png");
-            Files.move(written, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-            Files.deleteIfExists(Path.of(tmp + ".png"));
-        }
+        writeAtomically(name, out -> BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG));
     }
 
     private void writeImage(String name, BufferedImage image) throws IOException {
-        Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                ImageIO.write(image, "png", out);
-            }
-            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        writeAtomically(name, out -> ImageIO.write(image, "png", out));
     }
 
     private void writeText(String name, String text) throws IOException {
+        writeAtomically(name, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes {@code name} through a temp file in the same directory and one atomic move. */
+    private void writeAtomically(String name, Content content) throws IOException {
         Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
         try {
-            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                content.writeTo(out);
+            }
             Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);

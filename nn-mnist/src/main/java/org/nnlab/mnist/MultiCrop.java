@@ -1,6 +1,7 @@
 package org.nnlab.mnist;
 
 import org.nnlab.net.Net;
+import org.nnlab.tensor.Tensor;
 
 /**
  * Test-time augmentation: averages the net's class probabilities over several crops of each image,
@@ -45,13 +46,7 @@ public final class MultiCrop {
                 }
             }
             for (int i = 0; i < n; i++) {
-                int best = 0;
-                for (int c = 1; c < classes; c++) {
-                    if (sum[i * classes + c] > sum[i * classes + best]) {
-                        best = c;
-                    }
-                }
-                if (best == data.label(start + i)) {
+                if (Tensor.argmax(sum, i * classes, classes) == data.label(start + i)) {
                     correct++;
                 }
             }
