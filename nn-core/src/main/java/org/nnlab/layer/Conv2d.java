@@ -78,6 +78,22 @@ public final class Conv2d extends Layer {
         return value;
     }
 
+    public int kernel() {
+        return kernel;
+    }
+
+    public int filters() {
+        return filters;
+    }
+
+    public int stride() {
+        return stride;
+    }
+
+    public int pad() {
+        return pad;
+    }
+
     @Override
     public String settings() {
         return kernel + "x" + kernel + ", " + filters + " filters, stride " + stride + ", pad " + pad;

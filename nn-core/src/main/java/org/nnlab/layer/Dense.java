@@ -36,6 +36,10 @@ public final class Dense extends Layer {
         this.biases = Parameter.biases("biases [" + units + "]", units);
     }
 
+    public int units() {
+        return units;
+    }
+
     @Override
     public String settings() {
         return inputs + " -> " + units;

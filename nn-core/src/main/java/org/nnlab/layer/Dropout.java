@@ -23,6 +23,10 @@ public final class Dropout extends Layer {
         this.random = random;
     }
 
+    public float rate() {
+        return rate;
+    }
+
     @Override
     public String settings() {
         return "rate " + rate;

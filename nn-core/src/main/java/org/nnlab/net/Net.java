@@ -1,9 +1,13 @@
 package org.nnlab.net;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.nnlab.io.ModelFormatException;
 import org.nnlab.layer.Conv2d;
 import org.nnlab.layer.Dense;
 import org.nnlab.layer.Layer;
@@ -218,6 +222,54 @@ public final class Net {
         } finally {
             exit();
         }
+    }
+
+    /**
+     * Saves the architecture and weights to {@code file} in nnlab's model format (docs/model-format.md),
+     * atomically: the file is either the old one or the complete new one, whatever happens meanwhile.
+     *
+     * @throws IllegalArgumentException if the net has a layer that is not a built-in type
+     */
+    public void save(Path file) throws IOException {
+        ModelFile.save(this, file, Map.of());
+    }
+
+    /**
+     * Reads a net saved by {@link #save} (or the net of a checkpoint). Everything is validated before
+     * it is used; the net predicts bitwise as the saved one did.
+     *
+     * @throws ModelFormatException naming the field and offset if the file is not a valid model
+     */
+    public static Net load(Path file) throws IOException {
+        return ModelFile.load(file).net();
+    }
+
+    /**
+     * Where the last {@link #forward} first produced a NaN or infinity: "the input", "the output of layer
+     * 3 (Conv2d)", or null if nowhere. For error messages; scans every buffer, so not for hot loops.
+     */
+    public String locateNonFinite() {
+        if (lastInput == null) {
+            return null;
+        }
+        if (!allFinite(lastInput, lastBatch * inputShape.size())) {
+            return "the input";
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            if (!allFinite(outputs[i], lastBatch * layers.get(i).outputShape().size())) {
+                return "the output of layer " + (i + 1) + " (" + layers.get(i).type() + ")";
+            }
+        }
+        return null;
+    }
+
+    private static boolean allFinite(float[] a, int n) {
+        for (int i = 0; i < n; i++) {
+            if (!Float.isFinite(a[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Sets every parameter gradient to zero. */

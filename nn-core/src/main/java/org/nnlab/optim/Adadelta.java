@@ -50,6 +50,11 @@ public final class Adadelta implements Optimizer {
     }
 
     @Override
+    public List<float[]> state(List<Parameter> parameters) {
+        return state.all(parameters);
+    }
+
+    @Override
     public String toString() {
         return "Adadelta(rho=" + rho + ", eps=" + eps + ")";
     }

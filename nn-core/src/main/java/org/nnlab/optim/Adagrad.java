@@ -36,6 +36,11 @@ public final class Adagrad implements Optimizer {
     }
 
     @Override
+    public List<float[]> state(List<Parameter> parameters) {
+        return state.all(parameters);
+    }
+
+    @Override
     public String toString() {
         return "Adagrad(lr=" + learningRate + ", eps=" + eps + ")";
     }

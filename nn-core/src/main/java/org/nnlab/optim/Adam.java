@@ -55,6 +55,21 @@ public final class Adam implements Optimizer {
     }
 
     @Override
+    public List<float[]> state(List<Parameter> parameters) {
+        return state.all(parameters);
+    }
+
+    @Override
+    public long updates() {
+        return step;
+    }
+
+    @Override
+    public void setUpdates(long updates) {
+        this.step = updates;
+    }
+
+    @Override
     public String toString() {
         return "Adam(lr=" + learningRate + ", b1=" + beta1 + ", b2=" + beta2 + ", eps=" + eps + ")";
     }

@@ -17,4 +17,23 @@ public interface Optimizer {
      * which holds the gradient of the objective (mean loss over the batch plus weight decay).
      */
     void update(List<Parameter> parameters);
+
+    /**
+     * The state this optimizer keeps for {@code parameters} (running averages, velocities): arrays
+     * shaped like the parameters, parameter by parameter, made zeroed if there are none yet. They are
+     * live, so a checkpoint reads them and a restore writes into them. Empty if the optimizer keeps
+     * no state.
+     */
+    default List<float[]> state(List<Parameter> parameters) {
+        return List.of();
+    }
+
+    /** Updates done so far, for optimizers whose step depends on it (Adam's bias correction); else 0. */
+    default long updates() {
+        return 0;
+    }
+
+    /** Restores {@link #updates()} from a checkpoint. */
+    default void setUpdates(long updates) {
+    }
 }

@@ -24,6 +24,15 @@ final class ParameterState {
         return state[index];
     }
 
+    /** Every state array, parameter by parameter, slot by slot. */
+    List<float[]> all(List<Parameter> parameters) {
+        List<float[]> result = new java.util.ArrayList<>();
+        for (int i = 0; i < parameters.size(); i++) {
+            result.addAll(List.of(of(parameters, i)));
+        }
+        return result;
+    }
+
     private void bind(List<Parameter> parameters) {
         if (owner != null) {
             throw new IllegalStateException("this optimizer already holds state for another net's parameters; "

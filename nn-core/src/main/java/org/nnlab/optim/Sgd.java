@@ -56,6 +56,11 @@ public final class Sgd implements Optimizer {
     }
 
     @Override
+    public List<float[]> state(List<Parameter> parameters) {
+        return momentum == 0 ? List.of() : state.all(parameters);
+    }
+
+    @Override
     public String toString() {
         return "Sgd(lr=" + learningRate + ", momentum=" + momentum + (nesterov ? ", nesterov" : "") + ")";
     }

@@ -47,11 +47,22 @@ public final class Trainer {
     private final SeededRandom shuffleRandom, augmentRandom;
     private final Batch batch;
     private final String[] parameterOwners;
+    private final long seed;
+    private final NonFinitePolicy nonFinitePolicy;
     private Batch evaluationBatch;
-    private long steps;
+    private long steps, skippedSteps;
     private int epoch;
     private long trainingNanos;
     private volatile boolean stopRequested;
+
+    // Where in the epoch training stands, so fit can stop and go on (or resume from a checkpoint) exactly.
+    private int[] order;
+    private boolean epochInProgress, orderStale;
+    private int position;
+    private long epochShuffleState;
+    private double epochLossSum;
+    private int epochSteps;
+    private long epochNanos;
 
     private Trainer(Builder b) {
         this.net = b.net;
@@ -59,9 +70,14 @@ public final class Trainer {
         this.batchSize = b.batchSize;
         this.l1Decay = (float) b.l1Decay;
         this.l2Decay = (float) b.l2Decay;
-        this.listeners = List.copyOf(b.listeners);
+        // checkpoints last, so they capture what every other listener made of the step
+        List<TrainingListener> ordered = new ArrayList<>(b.listeners);
+        ordered.sort(java.util.Comparator.comparing(l -> l instanceof Checkpointer));
+        this.listeners = List.copyOf(ordered);
         this.evaluateEvery = b.evaluateEvery;
         this.evaluationSet = b.evaluationSet;
+        this.seed = b.seed;
+        this.nonFinitePolicy = b.nonFinitePolicy;
         this.shuffleRandom = SeededRandom.forPurpose(b.seed, "shuffle");
         this.augmentRandom = SeededRandom.forPurpose(b.seed, "augment");
         this.batch = new Batch(net.inputShape(), batchSize);
@@ -94,7 +110,61 @@ public final class Trainer {
         return trainingNanos / 1e9;
     }
 
-    /** Epochs started so far. */
+    Optimizer optimizer() {
+        return optimizer;
+    }
+
+    List<TrainingListener> listeners() {
+        return listeners;
+    }
+
+    long seed() {
+        return seed;
+    }
+
+    float l1Decay() {
+        return l1Decay;
+    }
+
+    float l2Decay() {
+        return l2Decay;
+    }
+
+    /** Everything that says where training stands, as saved in a checkpoint. */
+    record Position(long steps, long skippedSteps, int epoch, boolean epochInProgress, int epochPosition,
+                    int datasetSize, long epochShuffleState, long shuffleState, long augmentState,
+                    double epochLossSum, int epochSteps, long epochNanos, long trainingNanos) {
+    }
+
+    Position position() {
+        return new Position(steps, skippedSteps, epoch, epochInProgress, position, order == null ? 0 : order.length,
+                epochShuffleState, shuffleRandom.state(), augmentRandom.state(), epochLossSum, epochSteps,
+                epochNanos, trainingNanos);
+    }
+
+    void restore(Position p) {
+        steps = p.steps();
+        skippedSteps = p.skippedSteps();
+        epoch = p.epoch();
+        epochInProgress = p.epochInProgress();
+        position = p.epochPosition();
+        order = p.epochInProgress() ? new int[p.datasetSize()] : null;
+        orderStale = p.epochInProgress();
+        epochShuffleState = p.epochShuffleState();
+        shuffleRandom.setState(p.shuffleState());
+        augmentRandom.setState(p.augmentState());
+        epochLossSum = p.epochLossSum();
+        epochSteps = p.epochSteps();
+        epochNanos = p.epochNanos();
+        trainingNanos = p.trainingNanos();
+    }
+
+    /** Batches skipped for a non-finite loss or gradient under {@link NonFinitePolicy#SKIP_BATCH}. */
+    public long skippedSteps() {
+        return skippedSteps;
+    }
+
+    /** The epoch in progress, or the last one finished (1-based; 0 before training). */
     public int epoch() {
         return epoch;
     }
@@ -109,8 +179,9 @@ public final class Trainer {
     }
 
     /**
-     * Trains for {@code epochs} passes over {@code data}, shuffled each epoch; the last batch of an
-     * epoch may be smaller. Returns early if a listener calls {@link #stop()}.
+     * Trains for {@code epochs} more passes over {@code data}, shuffled each epoch; the last batch of an
+     * epoch may be smaller. Returns early if a listener calls {@link #stop()}; the next call goes on
+     * where it stopped, in the same epoch order.
      */
     public void fit(Dataset data, int epochs) {
         if (epochs < 0) {
@@ -119,7 +190,10 @@ public final class Trainer {
         run(data, steps + (long) epochs * stepsPerEpoch(data));
     }
 
-    /** Trains until {@code totalSteps} steps have been done in all, crossing epochs as needed. */
+    /**
+     * Trains until {@code totalSteps} steps have been done in all, crossing epochs as needed. Training
+     * N steps, then on to N + M, gives bitwise the weights of training N + M at once.
+     */
     public void fitSteps(Dataset data, long totalSteps) {
         run(data, totalSteps);
     }
@@ -131,31 +205,29 @@ public final class Trainer {
     private void run(Dataset data, long totalSteps) {
         checkDataset(data);
         stopRequested = false;
-        int[] order = new int[data.size()];
+        if (epochInProgress && order.length != data.size()) {
+            if (orderStale) {
+                throw new IllegalArgumentException("the checkpoint was taken " + position + " examples into an epoch "
+                        + "of a " + order.length + "-example dataset; this dataset has " + data.size());
+            }
+            epochInProgress = false; // a different dataset: its epoch starts afresh
+        }
         while (steps < totalSteps && !stopRequested) {
-            epoch++;
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
+            if (!epochInProgress) {
+                beginEpoch(data.size());
+            } else if (orderStale) {
+                shuffleRandom.setState(epochShuffleState);
+                shuffle();
             }
-            for (int i = order.length - 1; i > 0; i--) { // Fisher-Yates
-                int j = shuffleRandom.nextInt(i + 1);
-                int t = order[i];
-                order[i] = order[j];
-                order[j] = t;
-            }
-            double lossSum = 0;
-            int epochSteps = 0;
-            long trainNanos = 0;
-            for (int start = 0; start < order.length && steps < totalSteps && !stopRequested; start += batchSize) {
+            while (position < order.length && steps < totalSteps && !stopRequested) {
                 long t0 = System.nanoTime();
-                int count = Math.min(batchSize, order.length - start);
-                batch.fill(data, order, start, count, augmentRandom);
+                int count = Math.min(batchSize, order.length - position);
+                batch.fill(data, order, position, count, augmentRandom);
+                position += count;
                 StepStats stats = step(batch);
                 long took = System.nanoTime() - t0;
-                trainNanos += took;
+                epochNanos += took;
                 trainingNanos += took;
-                lossSum += stats.loss();
-                epochSteps++;
                 if (evaluationSet != null && steps % evaluateEvery == 0) {
                     Evaluation e = evaluate(evaluationSet);
                     for (TrainingListener l : listeners) {
@@ -163,19 +235,50 @@ public final class Trainer {
                     }
                 }
             }
-            boolean complete = epochSteps == stepsPerEpoch(data);
-            if (complete) {
-                EpochStats stats = new EpochStats(epoch, steps, lossSum / epochSteps, trainNanos / 1e9);
+            if (position == order.length) {
+                epochInProgress = false;
+                EpochStats stats = new EpochStats(epoch, steps, epochLossSum / Math.max(1, epochSteps), epochNanos / 1e9);
                 for (TrainingListener l : listeners) {
                     l.onEpoch(this, stats);
                 }
-            } else {
-                epoch--; // an epoch cut short (steps reached, or stop()) does not count as done
             }
         }
     }
 
-    /** One update on a filled batch; reports to listeners. */
+    private void beginEpoch(int size) {
+        epoch++;
+        epochInProgress = true;
+        if (order == null || order.length != size) {
+            order = new int[size];
+        }
+        epochShuffleState = shuffleRandom.state();
+        shuffle();
+        position = 0;
+        epochLossSum = 0;
+        epochSteps = 0;
+        epochNanos = 0;
+    }
+
+    /** Fisher-Yates from the identity, so an epoch's order depends on the stream state alone. */
+    private void shuffle() {
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        for (int i = order.length - 1; i > 0; i--) {
+            int j = shuffleRandom.nextInt(i + 1);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+        }
+        orderStale = false;
+    }
+
+    /**
+     * One update on a filled batch; reports to listeners. If the loss or a gradient is not finite the
+     * parameters are left untouched and, by the {@link NonFinitePolicy}, a {@link NonFiniteException}
+     * names the step and the layer, or the batch is skipped (counted in {@link #skippedSteps()}, loss
+     * NaN in the returned stats, listeners not called).
+     */
     public StepStats step(Batch batch) {
         if (!batch.shape().equals(net.inputShape())) {
             throw new ShapeException("batch: expected examples of " + net.inputShape() + ", got " + batch.shape());
@@ -186,14 +289,30 @@ public final class Trainer {
         net.zeroGradients();
         double loss = net.backward(batch.labels(), null);
         long t2 = System.nanoTime();
+        String problem = null;
         if (!Double.isFinite(loss)) {
-            throw new NonFiniteException("step " + (steps + 1) + ": loss is " + loss
-                    + "; parameters were not updated (check the inputs for NaN and the learning rate)");
+            String where = net.locateNonFinite();
+            problem = "step " + (steps + 1) + ": loss is " + loss + (where != null ? ", first non-finite value in "
+                    + where : "") + "; parameters were not updated (check the inputs for NaN and the learning rate)";
         }
-        double decayLoss = applyDecayAndCheck();
+        double decayLoss = problem == null ? applyDecay() : 0;
+        if (problem == null) {
+            problem = checkGradients();
+        }
+        if (problem != null) {
+            if (nonFinitePolicy == NonFinitePolicy.STOP) {
+                throw new NonFiniteException(problem);
+            }
+            steps++;
+            skippedSteps++;
+            return new StepStats(steps, Math.max(epoch, 1), batch.size(), Double.NaN, 0, 0, (t1 - t0) / 1e6,
+                    (t2 - t1) / 1e6);
+        }
         optimizer.update(net.parameters());
         long t3 = System.nanoTime();
         steps++;
+        epochLossSum += loss;
+        epochSteps++;
         StepStats stats = new StepStats(steps, Math.max(epoch, 1), batch.size(), loss, decayLoss,
                 batch.size() * 1e9 / Math.max(1, t3 - t0), (t1 - t0) / 1e6, (t2 - t1) / 1e6);
         for (TrainingListener l : listeners) {
@@ -202,34 +321,41 @@ public final class Trainer {
         return stats;
     }
 
-    private double applyDecayAndCheck() {
+    private double applyDecay() {
         double decayLoss = 0;
         List<Parameter> params = net.parameters();
-        for (int i = 0; i < params.size(); i++) {
-            Parameter p = params.get(i);
+        for (Parameter p : params) {
             float[] w = p.value(), g = p.grad();
             float l1 = l1Decay * p.l1Multiplier(), l2 = l2Decay * p.l2Multiplier();
-            float check = 0f;
-            if (l1 != 0f || l2 != 0f) {
-                double sum1 = 0, sum2 = 0;
-                for (int j = 0; j < w.length; j++) {
-                    g[j] += l2 * w[j] + l1 * Math.signum(w[j]);
-                    sum1 += Math.abs(w[j]);
-                    sum2 += w[j] * w[j];
-                    check += g[j] * 0f;
-                }
-                decayLoss += l1 * sum1 + 0.5 * l2 * sum2;
-            } else {
-                for (int j = 0; j < w.length; j++) {
-                    check += g[j] * 0f;
-                }
+            if (l1 == 0f && l2 == 0f) {
+                continue;
             }
-            if (check != 0f || Float.isNaN(check)) { // g * 0 is 0 unless g is NaN or infinite
-                throw new NonFiniteException("step " + (steps + 1) + ": the gradient of " + parameterOwners[i]
-                        + " is not finite; parameters were not updated");
+            double sum1 = 0, sum2 = 0;
+            for (int j = 0; j < w.length; j++) {
+                g[j] += l2 * w[j] + l1 * Math.signum(w[j]);
+                sum1 += Math.abs(w[j]);
+                sum2 += w[j] * w[j];
             }
+            decayLoss += l1 * sum1 + 0.5 * l2 * sum2;
         }
         return decayLoss;
+    }
+
+    /** Null if every gradient is finite, else which parameter's is not. */
+    private String checkGradients() {
+        List<Parameter> params = net.parameters();
+        for (int i = 0; i < params.size(); i++) {
+            float[] g = params.get(i).grad();
+            float check = 0f;
+            for (int j = 0; j < g.length; j++) {
+                check += g[j] * 0f; // g * 0 is 0 unless g is NaN or infinite; vectorises, unlike isFinite
+            }
+            if (check != 0f || Float.isNaN(check)) {
+                return "step " + (steps + 1) + ": the gradient of " + parameterOwners[i]
+                        + " is not finite; parameters were not updated";
+            }
+        }
+        return null;
     }
 
     /** Accuracy, loss and confusion matrix of the net on {@code data}'s deterministic view. */
@@ -288,6 +414,7 @@ public final class Trainer {
         private final List<TrainingListener> listeners = new ArrayList<>();
         private int evaluateEvery;
         private Dataset evaluationSet;
+        private NonFinitePolicy nonFinitePolicy = NonFinitePolicy.STOP;
 
         private Builder(Net net, Optimizer optimizer) {
             if (net == null || optimizer == null) {
@@ -343,6 +470,12 @@ public final class Trainer {
             }
             this.evaluateEvery = steps;
             this.evaluationSet = data;
+            return this;
+        }
+
+        /** What to do when a batch gives a non-finite loss or gradient (default {@link NonFinitePolicy#STOP}). */
+        public Builder onNonFinite(NonFinitePolicy policy) {
+            this.nonFinitePolicy = java.util.Objects.requireNonNull(policy);
             return this;
         }
 

@@ -9,10 +9,11 @@ import org.nnlab.layer.Parameter;
  * a little better than the last step's weights, which jitter with every mini-batch. Element-wise and on
  * the training thread, so as deterministic as training itself.
  */
-public final class WeightAveraging implements TrainingListener {
-    private final long firstStep;
+public final class WeightAveraging implements TrainingListener, Checkpointable {
+    private long firstStep;
     private float[][] mean;
     private long count;
+    private long restoredCount = -1;
 
     /** @param firstStep the first step (1-based) whose weights enter the mean */
     public WeightAveraging(long firstStep) {
@@ -36,6 +37,9 @@ public final class WeightAveraging implements TrainingListener {
             count = 1;
             return;
         }
+        if (count == restoredCount) {
+            checkShapes(params);
+        }
         count++;
         float weight = 1f / count;
         for (int i = 0; i < mean.length; i++) {
@@ -44,6 +48,53 @@ public final class WeightAveraging implements TrainingListener {
                 m[j] += (w[j] - m[j]) * weight;
             }
         }
+    }
+
+    @Override
+    public long[] saveCounters() {
+        return new long[] {firstStep, count};
+    }
+
+    @Override
+    public float[][] saveArrays() {
+        return mean == null ? new float[0][] : mean;
+    }
+
+    /**
+     * Takes back the mean. A checkpoint of a run with another first step (a resumed run given a new
+     * total length) cannot be continued exactly: its mean is dropped and averaging starts afresh at
+     * {@code max(firstStep, step + 1)}.
+     */
+    @Override
+    public void restore(long step, long[] counters, float[][] arrays) {
+        if (counters.length != 2 || (counters[1] > 0) != (arrays.length > 0)) {
+            throw new IllegalArgumentException("not a WeightAveraging state: " + counters.length + " counters, "
+                    + arrays.length + " arrays");
+        }
+        if (counters[0] != firstStep) {
+            mean = null;
+            count = 0;
+            firstStep = Math.max(firstStep, step + 1);
+            return;
+        }
+        count = counters[1];
+        mean = count > 0 ? arrays : null;
+        restoredCount = count;
+    }
+
+    private void checkShapes(List<Parameter> params) {
+        boolean ok = mean.length == params.size();
+        for (int i = 0; ok && i < mean.length; i++) {
+            ok = mean[i].length == params.get(i).size();
+        }
+        if (!ok) {
+            throw new IllegalStateException("the restored weight average does not match the net's parameters");
+        }
+    }
+
+    /** The first step whose weights enter the mean. */
+    public long firstStep() {
+        return firstStep;
     }
 
     /** Steps averaged so far. */

@@ -1,0 +1,98 @@
+package org.nnlab.io;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+
+/**
+ * Little-endian writer for nnlab's binary files, keeping a CRC-32C of everything written;
+ * {@link #finish()} appends it. The counterpart of {@link BinaryReader}.
+ */
+public final class BinaryWriter {
+    private final OutputStream out;
+    private final ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    private final CRC32C crc = new CRC32C();
+
+    public BinaryWriter(OutputStream out) {
+        this.out = out;
+    }
+
+    public BinaryWriter bytes(byte[] b) throws IOException {
+        for (byte x : b) {
+            room(1).put(x);
+        }
+        return this;
+    }
+
+    public BinaryWriter u8(int v) throws IOException {
+        room(1).put((byte) v);
+        return this;
+    }
+
+    public BinaryWriter u16(int v) throws IOException {
+        room(2).putShort((short) v);
+        return this;
+    }
+
+    public BinaryWriter i32(int v) throws IOException {
+        room(4).putInt(v);
+        return this;
+    }
+
+    public BinaryWriter i64(long v) throws IOException {
+        room(8).putLong(v);
+        return this;
+    }
+
+    public BinaryWriter f32(float v) throws IOException {
+        room(4).putFloat(v);
+        return this;
+    }
+
+    public BinaryWriter f64(double v) throws IOException {
+        room(8).putDouble(v);
+        return this;
+    }
+
+    /** UTF-8 with a u16 byte count. */
+    public BinaryWriter string(String s) throws IOException {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        if (b.length > 0xFFFF) {
+            throw new IllegalArgumentException("string longer than 65535 bytes: " + s.substring(0, 40) + "...");
+        }
+        u16(b.length);
+        return bytes(b);
+    }
+
+    /** All values of {@code a} as float32, without a length. */
+    public BinaryWriter floats(float[] a) throws IOException {
+        for (float v : a) {
+            room(4).putFloat(v);
+        }
+        return this;
+    }
+
+    /** Appends the CRC-32C of all bytes written so far and flushes. */
+    public void finish() throws IOException {
+        drain();
+        ByteBuffer tail = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());
+        out.write(tail.array());
+        out.flush();
+    }
+
+    private ByteBuffer room(int bytes) throws IOException {
+        if (buffer.remaining() < bytes) {
+            drain();
+        }
+        return buffer;
+    }
+
+    private void drain() throws IOException {
+        crc.update(buffer.array(), 0, buffer.position());
+        out.write(buffer.array(), 0, buffer.position());
+        buffer.clear();
+    }
+}

@@ -1,0 +1,22 @@
+package org.nnlab.train;
+
+/**
+ * A {@link TrainingListener} whose state must survive a checkpoint for a resumed run to equal an
+ * uninterrupted one, such as {@link WeightAveraging}'s running mean. {@link Checkpoint} saves the state
+ * of every such listener of the trainer, in order, and gives it back on restore.
+ */
+public interface Checkpointable {
+    /** Counters to save (any number, fixed for a given listener). */
+    long[] saveCounters();
+
+    /** Arrays to save; may be live, they are only read. */
+    float[][] saveArrays();
+
+    /**
+     * Takes back what {@link #saveCounters()} and {@link #saveArrays()} gave, at the checkpoint's
+     * {@code step}.
+     *
+     * @throws IllegalArgumentException if the state does not fit this listener
+     */
+    void restore(long step, long[] counters, float[][] arrays);
+}
