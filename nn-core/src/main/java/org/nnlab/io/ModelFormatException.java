@@ -8,12 +8,13 @@ import java.io.IOException;
  * is allocated and before any net is returned.
  */
 public final class ModelFormatException extends IOException {
+    private static final long serialVersionUID = 1L;
     private final String source;
     private final String field;
     private final long offset;
 
     public ModelFormatException(String source, String field, long offset, String problem) {
-        super(source + ": " + field + " at offset " + offset + ": " + problem);
+        super(source + ": " + field + (offset >= 0 ? " at offset " + offset : "") + ": " + problem);
         this.source = source;
         this.field = field;
         this.offset = offset;
@@ -29,7 +30,7 @@ public final class ModelFormatException extends IOException {
         return field;
     }
 
-    /** Where the field starts: bytes for binary files, characters for JSON. */
+    /** Where the field starts: bytes for binary files, characters for JSON text; -1 if not known. */
     public long offset() {
         return offset;
     }

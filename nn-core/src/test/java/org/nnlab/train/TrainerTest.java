@@ -135,8 +135,51 @@ class TrainerTest {
         batch.fill(data, new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 0, 10, null);
         batch.inputs()[17] = Float.NaN;
         NonFiniteException e = assertThrows(NonFiniteException.class, () -> trainer.step(batch));
-        assertTrue(e.getMessage().startsWith("step 1: loss is NaN"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("step 1: loss is NaN, first non-finite value in the input"),
+                e.getMessage());
         assertArrayEquals(before, net.parameters().get(0).value());
+    }
+
+    @Test
+    void nonFiniteErrorsNameTheLayerAndSkipPolicyGoesOn() {
+        Net net = barsNet(1);
+        ArrayDataset data = bars(40, 1);
+        Batch batch = new Batch(net.inputShape(), 10);
+        batch.fill(data, new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 0, 10, null);
+        net.parameters().get(1).value()[2] = Float.POSITIVE_INFINITY; // a Conv2d bias
+        Trainer stopping = Trainer.builder(net, new Adadelta()).batchSize(10).build();
+        NonFiniteException e = assertThrows(NonFiniteException.class, () -> stopping.step(batch));
+        assertTrue(e.getMessage().contains("the output of layer 1 (Conv2d)"), e.getMessage());
+
+        Net other = barsNet(1);
+        float[] before = other.parameters().get(0).value().clone();
+        Trainer skipping = Trainer.builder(other, new Adadelta()).batchSize(10)
+                .onNonFinite(NonFinitePolicy.SKIP_BATCH).build();
+        batch.inputs()[5] = Float.NaN;
+        StepStats stats = skipping.step(batch);
+        assertTrue(Double.isNaN(stats.loss()));
+        assertEquals(1, skipping.skippedSteps());
+        assertArrayEquals(before, other.parameters().get(0).value());
+        batch.fill(data, new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 0, 10, null);
+        assertTrue(Double.isFinite(skipping.step(batch).loss()));
+        assertFalse(java.util.Arrays.equals(before, other.parameters().get(0).value()), "a good batch trains");
+    }
+
+    @Test
+    void stoppingAndGoingOnEqualsOneRunEvenMidEpoch() {
+        ArrayDataset data = bars(70, 3);
+        Net straight = Net.builder(12, 12, 1).conv(3, 4).relu().maxPool(2).dropout(0.3).softmax(3).seed(5).build();
+        Trainer a = Trainer.builder(straight, new Adam()).batchSize(8).threads(1).build();
+        a.fitSteps(data, 23);
+        Net split = Net.builder(12, 12, 1).conv(3, 4).relu().maxPool(2).dropout(0.3).softmax(3).seed(5).build();
+        Trainer b = Trainer.builder(split, new Adam()).batchSize(8).threads(2).build();
+        b.fitSteps(data, 5); // stops inside the first epoch (9 steps per epoch)
+        b.fitSteps(data, 14);
+        b.fitSteps(data, 23);
+        assertEquals(a.epoch(), b.epoch());
+        for (int i = 0; i < straight.parameters().size(); i++) {
+            assertArrayEquals(straight.parameters().get(i).value(), split.parameters().get(i).value());
+        }
     }
 
     @Test
