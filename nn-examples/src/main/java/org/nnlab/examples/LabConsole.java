@@ -31,7 +31,7 @@ final class LabConsole implements TrainingListener, AutoCloseable {
     private final ProgressBar bar;
     private boolean warned;
 
-    LabConsole(PrintStream out, RunRecorder recorder, MnistDataset samples, long totalSteps, int batch,
+    LabConsole(PrintStream out, RunRecorder recorder, MnistDataset samples, long startStep, long totalSteps, int batch,
                boolean interactive) {
         this.out = out;
         this.recorder = recorder;
@@ -39,7 +39,8 @@ final class LabConsole implements TrainingListener, AutoCloseable {
         this.interactive = interactive;
         this.colour = interactive && System.getenv("NO_COLOR") == null;
         ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName("training").setInitialMax(totalSteps)
-                .setUnit(" steps", 1).showSpeed().setStyle(ProgressBarStyle.ASCII);
+                .setUnit(" steps", 1).showSpeed().setStyle(ProgressBarStyle.ASCII)
+                .startsFrom(startStep, java.time.Duration.ZERO);
         if (interactive) {
             builder.setConsumer(new ConsoleProgressBarConsumer(out)).setUpdateIntervalMillis(500);
         } else {

@@ -6,7 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.nnlab.mnist.DatasetFiles;
 import org.nnlab.mnist.FashionMnist;
@@ -15,12 +18,16 @@ import org.nnlab.mnist.Mnist;
 import org.nnlab.mnist.MnistDataset;
 import org.nnlab.mnist.MnistSplits;
 import org.nnlab.mnist.MultiCrop;
+import org.nnlab.net.ConvNetJs;
+import org.nnlab.net.ModelFile;
 import org.nnlab.net.Net;
 import org.nnlab.optim.Adadelta;
 import org.nnlab.optim.Adagrad;
 import org.nnlab.optim.Adam;
 import org.nnlab.optim.Optimizer;
 import org.nnlab.optim.Sgd;
+import org.nnlab.train.Checkpoint;
+import org.nnlab.train.Checkpointer;
 import org.nnlab.train.Evaluation;
 import org.nnlab.train.Trainer;
 import org.nnlab.train.WeightAveraging;
@@ -41,8 +48,11 @@ public final class MnistLab implements Callable<Integer> {
     static final String EXPECTED = "expected with the defaults: >= 99.0 % test accuracy after 15 epochs (99.22 % "
             + "measured with seed 1), about 9 s of training per epoch on 2 cores";
 
-    @Option(names = "--epochs", description = "Passes over the training set (default: ${DEFAULT-VALUE}).")
-    int epochs = 15;
+    static final int DEFAULT_EPOCHS = 15;
+
+    @Option(names = "--epochs", description = "Passes over the training set (default: 15; with --resume, the "
+            + "resumed run's length). A new total, counted from the start of the run.")
+    Integer epochs;
 
     @Option(names = "--steps", description = "Train for this many steps in total instead of --epochs.")
     Long steps;
@@ -90,6 +100,19 @@ public final class MnistLab implements Callable<Integer> {
             + "one epoch; 0 = off).")
     long averageLast = 3000;
 
+    @Option(names = "--checkpoint-every", paramLabel = "STEPS", description = "Also checkpoint every STEPS steps "
+            + "(default: ${DEFAULT-VALUE}; checkpoints are also written at each epoch's end and when training ends; 0 = "
+            + "only those).")
+    long checkpointEvery = 1000;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Continue the run whose --out was DIR from its "
+            + "checkpoint, with its settings; --steps or --epochs give a new total. Writes into DIR unless --out.")
+    Path resume;
+
+    @Option(names = "--evaluate", paramLabel = "MODEL", description = "Only evaluate a saved model (e.g. "
+            + "runs/<ts>/model.nnlab) on the test set and print the JSON line.")
+    Path evaluate;
+
     @Option(names = "--no-ui", description = "Do not serve the live browser view (the view is not built yet; accepted for scripts).")
     boolean noUi;
 
@@ -122,11 +145,23 @@ public final class MnistLab implements Callable<Integer> {
         return cli.execute(args);
     }
 
+    /** Settings a resumed run must keep; saved in every checkpoint's metadata. */
+    private static final List<String> RUN_SETTINGS = List.of("--dataset", "--batch", "--seed", "--optimizer",
+            "--adadelta-eps", "--l2", "--train-limit", "--test-limit", "--average-last");
+
     @Override
     public Integer call() throws IOException {
         validate();
         if (quiet) {
             log = new PrintStream(java.io.OutputStream.nullOutputStream());
+        }
+        if (evaluate != null) {
+            return evaluateModel();
+        }
+        Checkpoint resumed = null;
+        if (resume != null) {
+            resumed = Checkpoint.load(resume.resolve(CHECKPOINT));
+            adoptSettings(resumed.metadata());
         }
         boolean fashion = dataset.equals("fashion");
         DatasetFiles files = fashion ? FashionMnist.FILES : Mnist.FILES;
@@ -141,15 +176,23 @@ public final class MnistLab implements Callable<Integer> {
             test = test.subset(0, Math.min(testLimit, test.size()));
         }
         MnistDataset heldOut = test.subset(0, Math.min(3000, test.size()));
-        long totalSteps = steps != null ? steps : (long) epochs * ((train.size() + batch - 1) / batch);
+        long stepsPerEpoch = (train.size() + batch - 1) / batch;
+        long totalSteps = steps != null ? steps : epochs != null ? epochs * stepsPerEpoch
+                : resumed != null ? Long.parseLong(resumed.metadata().get("lab.total-steps"))
+                : DEFAULT_EPOCHS * stepsPerEpoch;
 
         // The lab, as the diagram draws it.
-        Net net = Net.builder(24, 24, 1)
+        Net net = resumed != null ? resumed.net() : Net.builder(24, 24, 1)
                 .conv(5, 8).relu().maxPool(2)
                 .conv(5, 16).relu().maxPool(3)
                 .softmax(10)
                 .seed(seed)
                 .build();
+        Path outDir = out != null ? out : resume != null ? resume : Path.of("runs", LocalDateTime.now().format(
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+        Map<String, String> settings = settings(totalSteps);
+        Checkpointer checkpointer = new Checkpointer(outDir.resolve(CHECKPOINT), checkpointEvery, true,
+                () -> settings);
         RunRecorder recorder = new RunRecorder();
         Trainer.Builder trainerBuilder = Trainer.builder(net, optimizer())
                 .batchSize(batch)
@@ -157,7 +200,8 @@ public final class MnistLab implements Callable<Integer> {
                 .threads(threads)
                 .seed(seed)
                 .evaluateEvery(400, heldOut)
-                .listener(recorder);
+                .listener(recorder)
+                .listener(checkpointer);
         // The mean of the last epoch's weights: measured +0.27 % on the full test set (docs/lab.md).
         long window = Math.min(averageLast, totalSteps / 3);
         WeightAveraging averaging = window > 0 ? new WeightAveraging(totalSteps - window + 1) : null;
@@ -169,14 +213,22 @@ public final class MnistLab implements Callable<Integer> {
                 + " test images (centre crop); " + totalSteps + " steps of " + batch + ", " + threads + " thread(s), "
                 + optimizer());
         log.print(net.summary());
+        if (resumed != null) {
+            log.println("resuming " + resume + " at step " + resumed.steps() + " of " + totalSteps
+                    + " (checkpoints and report go to " + outDir + ")");
+        }
         log.println(fashion ? "expected: see docs/lab.md for Fashion-MNIST" : EXPECTED);
         MnistDataset samples = test.subset(0, Math.min(20, test.size()));
         LabConsole console = quiet ? null
-                : new LabConsole(log, recorder, samples, totalSteps, batch, System.console() != null);
+                : new LabConsole(log, recorder, samples, resumed != null ? resumed.steps() : 0, totalSteps, batch,
+                System.console() != null);
         if (console != null) {
             trainerBuilder.listener(console);
         }
         Trainer trainer = trainerBuilder.build();
+        if (resumed != null) {
+            resumed.restore(trainer);
+        }
         try {
             trainer.fitSteps(train, totalSteps);
         } finally {
@@ -184,6 +236,7 @@ public final class MnistLab implements Callable<Integer> {
                 console.close();
             }
         }
+        checkpointer.save(trainer); // the raw weights, before averaging: --resume continues from here
 
         if (averaging != null) {
             averaging.applyTo(net.parameters());
@@ -217,11 +270,94 @@ public final class MnistLab implements Callable<Integer> {
                 .put("test_accuracy", full.accuracy())
                 .put("test_accuracy_4crop", fourCrop)
                 .put("final_loss", recorder.smoothedLoss());
-        Path outDir = out != null ? out : Path.of("runs", LocalDateTime.now().format(
-                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+        Map<String, String> modelInfo = new LinkedHashMap<>();
+        modelInfo.put("dataset", fashion ? "fashion-mnist" : "mnist");
+        modelInfo.put("classes", String.join(",", samples.classNames()));
+        modelInfo.put("preprocessing", "centre 24x24 crop of the 28x28 image, pixel/255 - 0.5");
+        modelInfo.put("test_accuracy", String.valueOf(full.accuracy()));
+        ModelFile.save(net, outDir.resolve(MODEL), modelInfo);
+        ConvNetJs.write(net, outDir.resolve("model-convnetjs.json"));
         writeReport(outDir, recorder, full, summary, samples, net);
+        log.println("model: " + outDir.resolve(MODEL) + " (ConvNetJS JSON: model-convnetjs.json; checkpoint: "
+                + CHECKPOINT + ")");
         log.println("report: " + outDir.resolve("report.html").toAbsolutePath());
         System.out.println(summary); // the last line, also with --quiet
+        return 0;
+    }
+
+    static final String CHECKPOINT = "checkpoint.nnlab", MODEL = "model.nnlab";
+
+    private Map<String, String> settings(long totalSteps) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("lab.dataset", dataset);
+        m.put("lab.batch", String.valueOf(batch));
+        m.put("lab.seed", String.valueOf(seed));
+        m.put("lab.optimizer", optimizer);
+        m.put("lab.adadelta-eps", String.valueOf(adadeltaEps));
+        m.put("lab.l2", String.valueOf(l2));
+        m.put("lab.train-limit", trainLimit == null ? "" : String.valueOf(trainLimit));
+        m.put("lab.test-limit", testLimit == null ? "" : String.valueOf(testLimit));
+        m.put("lab.average-last", String.valueOf(averageLast));
+        m.put("lab.total-steps", String.valueOf(totalSteps));
+        return m;
+    }
+
+    /** A resumed run keeps its settings: giving a different one is an error, not silently ignored. */
+    private void adoptSettings(Map<String, String> saved) {
+        for (String option : RUN_SETTINGS) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--resume continues with the run's saved "
+                        + "settings; " + option + " cannot be given with it (only --steps, --epochs, --threads, --out "
+                        + "and output options can)");
+            }
+        }
+        String missing = RUN_SETTINGS.stream().filter(o -> !saved.containsKey("lab." + o.substring(2)))
+                .findFirst().orElse(null);
+        if (missing != null || !saved.containsKey("lab.total-steps")) {
+            throw new IllegalArgumentException(resume.resolve(CHECKPOINT) + " was not written by the lab (no "
+                    + (missing != null ? "lab." + missing.substring(2) : "lab.total-steps") + " in its metadata)");
+        }
+        dataset = saved.get("lab.dataset");
+        batch = Integer.parseInt(saved.get("lab.batch"));
+        seed = Long.parseLong(saved.get("lab.seed"));
+        optimizer = saved.get("lab.optimizer");
+        adadeltaEps = Double.parseDouble(saved.get("lab.adadelta-eps"));
+        l2 = Double.parseDouble(saved.get("lab.l2"));
+        trainLimit = saved.get("lab.train-limit").isEmpty() ? null : Integer.valueOf(saved.get("lab.train-limit"));
+        testLimit = saved.get("lab.test-limit").isEmpty() ? null : Integer.valueOf(saved.get("lab.test-limit"));
+        averageLast = Long.parseLong(saved.get("lab.average-last"));
+        validate();
+    }
+
+    /** --evaluate: the saved model on the test set, centre crop and 4-crop, as one JSON line. */
+    private int evaluateModel() throws IOException {
+        ModelFile model = ModelFile.load(evaluate);
+        Net net = model.net();
+        if (!net.inputShape().equals(new org.nnlab.tensor.Shape(24, 24, 1)) || net.outputShape().size() != 10) {
+            throw new IllegalArgumentException(evaluate + " takes " + net.inputShape() + " and gives "
+                    + net.outputShape().size() + " classes; the lab's models take 24x24x1 crops and give 10");
+        }
+        boolean fashion = "fashion-mnist".equals(model.metadata().get("dataset")) || dataset.equals("fashion");
+        DatasetFiles files = fashion ? FashionMnist.FILES : Mnist.FILES;
+        MnistDataset test = MnistSplits.load(files, locateData(files, fashion)).test()
+                .withScaling(MnistDataset.Scaling.CENTERED).withCrop(24);
+        if (testLimit != null) {
+            test = test.subset(0, Math.min(testLimit, test.size()));
+        }
+        net.setThreads(threads);
+        Evaluation e = Trainer.builder(net, new Adadelta()).threads(threads).build().evaluate(test);
+        double fourCrop = MultiCrop.accuracy(net, test);
+        log.printf(Locale.ROOT, "%s (%s, %d parameters): %.2f %% on %d test images (centre crop), %.2f %% "
+                + "(4-crop average)%n", evaluate, model.writtenBy(), net.parameterCount(), 100 * e.accuracy(),
+                test.size(), 100 * fourCrop);
+        System.out.println(new Json()
+                .put("model", evaluate.toString())
+                .put("dataset", fashion ? "fashion-mnist" : "mnist")
+                .put("params", net.parameterCount())
+                .put("test_examples", test.size())
+                .put("test_accuracy", e.accuracy())
+                .put("test_accuracy_4crop", fourCrop)
+                .put("test_loss", e.loss()));
         return 0;
     }
 
@@ -233,14 +369,16 @@ public final class MnistLab implements Callable<Integer> {
     }
 
     private void validate() {
-        check(epochs >= 0, "--epochs must be >= 0, got " + epochs);
+        check(epochs == null || epochs >= 0, "--epochs must be >= 0, got " + epochs);
+        check(checkpointEvery >= 0, "--checkpoint-every must be >= 0, got " + checkpointEvery);
+        check(resume == null || evaluate == null, "--resume and --evaluate cannot be combined");
         check(steps == null || steps >= 0, "--steps must be >= 0, got " + steps);
         check(batch >= 1 && batch <= 4096, "--batch must be in [1, 4096], got " + batch);
         check(threads >= 1 && threads <= 256, "--threads must be in [1, 256], got " + threads);
         check(l2 >= 0 && Double.isFinite(l2), "--l2 must be finite and >= 0, got " + l2);
         check(adadeltaEps > 0 && adadeltaEps < 1, "--adadelta-eps must be in (0, 1), got " + adadeltaEps);
         check(dataset.equals("mnist") || dataset.equals("fashion"), "--dataset must be mnist or fashion, got " + dataset);
-        check(java.util.List.of("adadelta", "adam", "adagrad", "sgd").contains(optimizer),
+        check(List.of("adadelta", "adam", "adagrad", "sgd").contains(optimizer),
                 "--optimizer must be adadelta, adam, adagrad or sgd, got " + optimizer);
         check(trainLimit == null || trainLimit >= 1, "--train-limit must be >= 1, got " + trainLimit);
         check(testLimit == null || testLimit >= 1, "--test-limit must be >= 1, got " + testLimit);

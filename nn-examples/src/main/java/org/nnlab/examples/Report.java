@@ -7,11 +7,9 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import javax.imageio.ImageIO;
@@ -23,6 +21,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.knowm.xchart.internal.chartpart.Chart;
+import org.nnlab.io.AtomicFiles;
 import org.nnlab.train.Evaluation;
 
 /**
@@ -164,21 +163,9 @@ final class Report {
         writeAtomically(name, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private interface Content {
-        void writeTo(OutputStream out) throws IOException;
-    }
-
     /** Writes {@code name} through a temp file in the same directory and one atomic move. */
-    private void writeAtomically(String name, Content content) throws IOException {
-        Path tmp = Files.createTempFile(dir, "." + name, ".tmp");
-        try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                content.writeTo(out);
-            }
-            Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+    private void writeAtomically(String name, AtomicFiles.Content content) throws IOException {
+        AtomicFiles.write(dir.resolve(name), content);
     }
 
     private static String escape(String s) {

@@ -23,7 +23,7 @@ class LabConsoleTest {
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         RunRecorder recorder = new RunRecorder();
         MnistDataset samples = new MnistDataset(new byte[784], new byte[1], List.of("0", "1"));
-        try (LabConsole console = new LabConsole(out, recorder, samples, 4000, 20, false)) {
+        try (LabConsole console = new LabConsole(out, recorder, samples, 0, 4000, 20, false)) {
             for (long s = 1; s <= 3500; s++) {
                 StepStats stats = step(s, 0.8);
                 recorder.onStep(null, stats);
@@ -41,7 +41,7 @@ class LabConsoleTest {
         RunRecorder recorder = new RunRecorder();
         MnistDataset samples = new MnistDataset(new byte[784], new byte[1], List.of("0", "1"));
         try (LabConsole console = new LabConsole(new PrintStream(bytes, true, StandardCharsets.UTF_8), recorder,
-                samples, 4000, 20, false)) {
+                samples, 0, 4000, 20, false)) {
             for (long s = 1; s <= 3500; s++) {
                 StepStats stats = step(s, 2.3 * Math.exp(-s / 300.0));
                 recorder.onStep(null, stats);

@@ -85,4 +85,26 @@ class MnistLabCliTest {
         assertTrue(r.err().contains("train-images-idx3-ubyte (or train-images-idx3-ubyte.gz) is not in " + dir),
                 r.err());
     }
+
+    @Test
+    void aBadModelFileEndsWithOneLineAndExitCode1(@TempDir Path dir) throws IOException {
+        Path model = dir.resolve("model.nnlab");
+        Files.write(model, new byte[] {(byte) 0x89, 'N', 'N', 'L', 'A', 'B', '\r', '\n', 1, 0, 1, 0, 50, 0});
+        Result r = run("--evaluate", model.toString(), "--quiet");
+        assertEquals(1, r.code(), r.err());
+        assertEquals("error: " + model + ": kind at offset 10: file ends (or reaches its checksum) after 10 bytes; "
+                + "expected 2 more for this field (file truncated?)", r.err().strip());
+        Files.writeString(model, "not a model");
+        r = run("--evaluate", model.toString(), "--quiet");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("error: " + model + ": magic at offset 0: expected an nnlab model file"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void resumeNeedsACheckpoint(@TempDir Path dir) {
+        Result r = run("--resume", dir.toString(), "--quiet");
+        assertEquals(1, r.code());
+        assertTrue(r.err().startsWith("error: ") && r.err().contains("checkpoint.nnlab"), r.err());
+    }
 }

@@ -1,5 +1,6 @@
 package org.nnlab.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -91,4 +92,40 @@ class MnistLabRealDataTest {
      * weights) measured 98.55 % (docs/lab.md); runs are bitwise reproducible, so this does not flake.
      */
     static final double ONE_EPOCH_ACCURACY = 0.985;
+
+    /** Killed at step 120 (here: stopped), resumed to 250: the same model, bitwise, and the same curves. */
+    @Test
+    void resumedRunEqualsTheUninterruptedOneAndEvaluateAgrees(@TempDir Path tmp) throws IOException {
+        assumeTrue(dir != null, "MNIST_DIR not set");
+        Path straight = tmp.resolve("straight"), split = tmp.resolve("split");
+        String[] common = {"--data", dir, "--train-limit", "2000", "--test-limit", "500", "--quiet", "--no-ui",
+            "--checkpoint-every", "100"};
+        MnistLabCliTest.Result a = MnistLabCliTest.run(concat(common, "--steps", "250", "--out", straight.toString()));
+        assertEquals(0, a.code(), a.err());
+        MnistLabCliTest.Result b = MnistLabCliTest.run(concat(common, "--steps", "120", "--out", split.toString()));
+        assertEquals(0, b.code(), b.err());
+        MnistLabCliTest.Result refused = MnistLabCliTest.run("--resume", split.toString(), "--batch", "10");
+        assertEquals(2, refused.code());
+        assertTrue(refused.err().contains("--batch cannot be given with it"), refused.err());
+        MnistLabCliTest.Result c = MnistLabCliTest.run("--resume", split.toString(), "--steps", "250", "--quiet",
+                "--data", dir, "--threads", "1");
+        assertEquals(0, c.code(), c.err());
+        assertArrayEquals(Files.readAllBytes(straight.resolve("model.nnlab")),
+                Files.readAllBytes(split.resolve("model.nnlab")));
+        assertEquals(Files.readAllLines(straight.resolve("loss.csv")), Files.readAllLines(split.resolve("loss.csv")));
+        assertEquals(number(a.out(), "test_accuracy"), number(c.out(), "test_accuracy"));
+
+        MnistLabCliTest.Result e = MnistLabCliTest.run("--evaluate", split.resolve("model.nnlab").toString(),
+                "--data", dir, "--test-limit", "500", "--quiet");
+        assertEquals(0, e.code(), e.err());
+        assertEquals(number(a.out(), "test_accuracy"), number(e.out(), "test_accuracy"), e.out());
+        assertEquals(number(a.out(), "test_accuracy_4crop"), number(e.out(), "test_accuracy_4crop"), e.out());
+        assertTrue(Files.size(split.resolve("model-convnetjs.json")) > 100_000);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
 }
