@@ -25,6 +25,10 @@ class ArchitectureTest {
                         "org.nnlab.data..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.nnlab.net..", "org.nnlab.train..")
                 .check(CORE);
+        noClasses().that().resideInAnyPackage("org.nnlab.io..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.nnlab.tensor..", "org.nnlab.layer..",
+                        "org.nnlab.optim..", "org.nnlab.data..", "org.nnlab.net..", "org.nnlab.train..")
+                .check(CORE);
         noClasses().that().resideInAnyPackage("org.nnlab.tensor..")
                 .should().dependOnClassesThat().resideInAnyPackage("org.nnlab.layer..", "org.nnlab.optim..")
                 .check(CORE);

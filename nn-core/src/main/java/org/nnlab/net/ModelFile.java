@@ -158,6 +158,10 @@ public final class ModelFile {
 
     /** Reads and validates everything up to the end of the parameters. */
     public static ModelFile readNet(BinaryReader r) throws IOException {
+        if (r.remaining() < MAGIC.length) {
+            throw r.error("magic", 0, "expected an nnlab model file (starting 89 'NNLAB' 0D 0A), found a file of "
+                    + (r.remaining() + 4) + " bytes");
+        }
         byte[] magic = r.bytes(MAGIC.length, "magic");
         if (!Arrays.equals(magic, MAGIC)) {
             throw r.error("magic", 0, "expected an nnlab model file (starting 89 'NNLAB' 0D 0A), found "
