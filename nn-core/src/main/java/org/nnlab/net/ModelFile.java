@@ -269,7 +269,7 @@ public final class ModelFile {
         if (more > Integer.MAX_VALUE) {
             throw r.error(field, r.offset(), more + " parameter values is more than one array can hold");
         }
-        r.requireRemaining(sofar + more, 4, field + " parameters");
+        r.requireRemaining(sofar + more, 4, "parameters up to " + field);
         return sofar + more;
     }
 
