@@ -289,6 +289,24 @@ public final class Net {
         return Tensor.argmax(out, 0, outputShape().size());
     }
 
+    /**
+     * Every layer's output for one example, in inference mode, each as a tensor of that layer's output
+     * shape (copies): for visualising what the layers see.
+     */
+    public List<Tensor> activations(float[] example) {
+        if (example.length != inputShape.size()) {
+            throw new ShapeException("input: expected " + inputShape.size() + " values (" + inputShape + "), got "
+                    + example.length);
+        }
+        forward(example, 1, false);
+        List<Tensor> result = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Shape shape = layers.get(i).outputShape();
+            result.add(new Tensor(shape, 1, java.util.Arrays.copyOf(outputs[i], shape.size())));
+        }
+        return result;
+    }
+
     /** The most probable class of each example. */
     public int[] predict(Tensor batch) {
         Tensor probabilities = predictProbabilities(batch);

@@ -52,7 +52,7 @@ public final class Trainer {
     private Batch evaluationBatch;
     private long steps, skippedSteps;
     private int epoch;
-    private long trainingNanos;
+    private long trainingNanos, lastStepNanos;
     private volatile boolean stopRequested;
 
     // Where in the epoch training stands, so fit can stop and go on (or resume from a checkpoint) exactly.
@@ -105,7 +105,10 @@ public final class Trainer {
         return steps;
     }
 
-    /** Wall time spent in training steps (filling batches included), evaluations excluded. */
+    /**
+     * Wall time spent in training steps (filling batches included); evaluations and listeners (progress
+     * bars, live views, checkpoints, pauses) excluded.
+     */
     public double trainingSeconds() {
         return trainingNanos / 1e9;
     }
@@ -224,8 +227,9 @@ public final class Trainer {
                 int count = Math.min(batchSize, order.length - position);
                 batch.fill(data, order, position, count, augmentRandom);
                 position += count;
-                StepStats stats = step(batch);
-                long took = System.nanoTime() - t0;
+                long filled = System.nanoTime();
+                step(batch);
+                long took = filled - t0 + lastStepNanos; // listeners (views, checkpoints, pauses) excluded
                 epochNanos += took;
                 trainingNanos += took;
                 if (evaluationSet != null && steps % evaluateEvery == 0) {
@@ -303,6 +307,7 @@ public final class Trainer {
             if (nonFinitePolicy == NonFinitePolicy.STOP) {
                 throw new NonFiniteException(problem);
             }
+            lastStepNanos = System.nanoTime() - t0;
             steps++;
             skippedSteps++;
             return new StepStats(steps, Math.max(epoch, 1), batch.size(), Double.NaN, 0, 0, (t1 - t0) / 1e6,
@@ -310,6 +315,7 @@ public final class Trainer {
         }
         optimizer.update(net.parameters());
         long t3 = System.nanoTime();
+        lastStepNanos = t3 - t0;
         steps++;
         epochLossSum += loss;
         epochSteps++;

@@ -113,8 +113,18 @@ public final class MnistLab implements Callable<Integer> {
             + "runs/<ts>/model.nnlab) on the test set and print the JSON line.")
     Path evaluate;
 
-    @Option(names = "--no-ui", description = "Do not serve the live browser view (the view is not built yet; accepted for scripts).")
+    @Option(names = "--no-ui", description = "Do not serve the live browser view.")
     boolean noUi;
+
+    @Option(names = "--port", description = "Port of the live view (default: ${DEFAULT-VALUE}, any free port; the URL is printed).")
+    int port = 0;
+
+    @Option(names = "--host", description = "Address the live view listens on (default: ${DEFAULT-VALUE}, this machine "
+            + "only; anything else prints a warning).")
+    String host = "127.0.0.1";
+
+    @Option(names = "--open", description = "Open the live view in the desktop's browser.")
+    boolean open;
 
     @Option(names = "--quiet", description = "Print only the final JSON line.")
     boolean quiet;
@@ -181,62 +191,111 @@ public final class MnistLab implements Callable<Integer> {
                 : resumed != null ? Long.parseLong(resumed.metadata().get("lab.total-steps"))
                 : DEFAULT_EPOCHS * stepsPerEpoch;
 
-        // The lab, as the diagram draws it.
-        Net net = resumed != null ? resumed.net() : Net.builder(24, 24, 1)
+        Path outDir = out != null ? out : resume != null ? resume : Path.of("runs", LocalDateTime.now().format(
+                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
+        log.println(files.name() + ": " + train.size() + " training images (random 24x24 crops), " + test.size()
+                + " test images (centre crop); " + totalSteps + " steps of " + batch + ", " + threads + " thread(s), "
+                + optimizer());
+        MnistDataset samples = test.subset(0, Math.min(20, test.size()));
+        LiveView view = null;
+        LiveServer server = null;
+        if (!noUi) {
+            view = new LiveView(() -> labNet(seed), samples);
+            server = new LiveServer(view, host, port);
+            log.println("live view: " + server.url());
+            if (!java.net.InetAddress.getByName(host).isLoopbackAddress()) {
+                log.println("warning: --host " + host + " makes the live view (with its Pause and Reset buttons) "
+                        + "reachable from other machines; it has no authentication");
+            }
+            if (open) {
+                openBrowser(server.url());
+            }
+        }
+        try {
+            return train(resumed, train, test, heldOut, samples, totalSteps, outDir, fashion, view, server);
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    /** The lab, as the diagram draws it. */
+    static Net labNet(long seed) {
+        return Net.builder(24, 24, 1)
                 .conv(5, 8).relu().maxPool(2)
                 .conv(5, 16).relu().maxPool(3)
                 .softmax(10)
                 .seed(seed)
                 .build();
-        Path outDir = out != null ? out : resume != null ? resume : Path.of("runs", LocalDateTime.now().format(
-                DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT)));
-        Map<String, String> settings = settings(totalSteps);
-        Checkpointer checkpointer = new Checkpointer(outDir.resolve(CHECKPOINT), checkpointEvery, true,
-                () -> settings);
-        RunRecorder recorder = new RunRecorder();
-        Trainer.Builder trainerBuilder = Trainer.builder(net, optimizer())
-                .batchSize(batch)
-                .l2Decay(l2 / batch) // ConvNetJS divides decay by the batch size; nnlab does not
-                .threads(threads)
-                .seed(seed)
-                .evaluateEvery(400, heldOut)
-                .listener(recorder)
-                .listener(checkpointer);
-        // The mean of the last epoch's weights: measured +0.27 % on the full test set (docs/lab.md).
-        long window = Math.min(averageLast, totalSteps / 3);
-        WeightAveraging averaging = window > 0 ? new WeightAveraging(totalSteps - window + 1) : null;
-        if (averaging != null) {
-            trainerBuilder.listener(averaging);
-        }
+    }
 
-        log.println(files.name() + ": " + train.size() + " training images (random 24x24 crops), " + test.size()
-                + " test images (centre crop); " + totalSteps + " steps of " + batch + ", " + threads + " thread(s), "
-                + optimizer());
-        log.print(net.summary());
-        if (resumed != null) {
-            log.println("resuming " + resume + " at step " + resumed.steps() + " of " + totalSteps
-                    + " (checkpoints and report go to " + outDir + ")");
-        }
-        log.println(fashion ? "expected: see docs/lab.md for Fashion-MNIST" : EXPECTED);
-        MnistDataset samples = test.subset(0, Math.min(20, test.size()));
-        LabConsole console = quiet ? null
-                : new LabConsole(log, recorder, samples, resumed != null ? resumed.steps() : 0, totalSteps, batch,
-                System.console() != null);
-        if (console != null) {
-            trainerBuilder.listener(console);
-        }
-        Trainer trainer = trainerBuilder.build();
-        if (resumed != null) {
-            resumed.restore(trainer);
-        }
-        try {
-            trainer.fitSteps(train, totalSteps);
-        } finally {
-            if (console != null) {
-                console.close();
+    private int train(Checkpoint resumed, MnistDataset train, MnistDataset test, MnistDataset heldOut,
+                      MnistDataset samples, long totalSteps, Path outDir, boolean fashion, LiveView view,
+                      LiveServer server) throws IOException {
+        Net net;
+        Trainer trainer;
+        RunRecorder recorder;
+        WeightAveraging averaging;
+        LabConsole console;
+        while (true) { // once, or again after each Reset on the live page
+            net = resumed != null ? resumed.net() : labNet(seed);
+            Map<String, String> settings = settings(totalSteps);
+            Checkpointer checkpointer = new Checkpointer(outDir.resolve(CHECKPOINT), checkpointEvery, true,
+                    () -> settings);
+            recorder = new RunRecorder();
+            Trainer.Builder trainerBuilder = Trainer.builder(net, optimizer())
+                    .batchSize(batch)
+                    .l2Decay(l2 / batch) // ConvNetJS divides decay by the batch size; nnlab does not
+                    .threads(threads)
+                    .seed(seed)
+                    .evaluateEvery(400, heldOut)
+                    .listener(recorder)
+                    .listener(checkpointer);
+            // The mean of the last epoch's weights: measured +0.27 % on the full test set (docs/lab.md).
+            long window = Math.min(averageLast, totalSteps / 3);
+            averaging = window > 0 ? new WeightAveraging(totalSteps - window + 1) : null;
+            if (averaging != null) {
+                trainerBuilder.listener(averaging);
             }
+            log.print(net.summary());
+            if (resumed != null) {
+                log.println("resuming " + resume + " at step " + resumed.steps() + " of " + totalSteps
+                        + " (checkpoints and report go to " + outDir + ")");
+            }
+            log.println(fashion ? "expected: see docs/lab.md for Fashion-MNIST" : EXPECTED);
+            console = quiet ? null
+                    : new LabConsole(log, recorder, samples, resumed != null ? resumed.steps() : 0, totalSteps, batch,
+                    System.console() != null);
+            if (console != null) {
+                trainerBuilder.listener(console);
+            }
+            if (view != null) {
+                trainerBuilder.listener(view);
+            }
+            trainer = trainerBuilder.build();
+            if (resumed != null) {
+                resumed.restore(trainer);
+            }
+            if (view != null) {
+                view.attach(trainer, totalSteps);
+            }
+            try {
+                trainer.fitSteps(train, totalSteps);
+            } finally {
+                if (console != null) {
+                    console.close();
+                }
+            }
+            if (view != null && view.takeReset()) {
+                seed++;
+                resumed = null;
+                log.println("Reset: starting again with a fresh net, --seed " + seed);
+                continue;
+            }
+            checkpointer.save(trainer); // the raw weights, before averaging: --resume continues from here
+            break;
         }
-        checkpointer.save(trainer); // the raw weights, before averaging: --resume continues from here
 
         if (averaging != null) {
             averaging.applyTo(net.parameters());
@@ -281,8 +340,27 @@ public final class MnistLab implements Callable<Integer> {
         log.println("model: " + outDir.resolve(MODEL) + " (ConvNetJS JSON: model-convnetjs.json; checkpoint: "
                 + CHECKPOINT + ")");
         log.println("report: " + outDir.resolve("report.html").toAbsolutePath());
+        if (view != null) {
+            view.finish(summary.toString());
+            log.println("training done; the live view stays up at " + server.url() + " (drawing still works): "
+                    + "press Enter or Ctrl+C to quit");
+            System.in.read(); // returns at once when there is no input (a pipe, /dev/null, CI)
+        }
         System.out.println(summary); // the last line, also with --quiet
         return 0;
+    }
+
+    private void openBrowser(java.net.URI url) {
+        try {
+            if (java.awt.Desktop.isDesktopSupported()
+                    && java.awt.Desktop.getDesktop().isSupported(java.awt.Desktop.Action.BROWSE)) {
+                java.awt.Desktop.getDesktop().browse(url);
+                return;
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // fall through to the message
+        }
+        log.println("--open: no desktop browser can be started from here; open " + url + " yourself");
     }
 
     static final String CHECKPOINT = "checkpoint.nnlab", MODEL = "model.nnlab";
@@ -370,6 +448,7 @@ public final class MnistLab implements Callable<Integer> {
 
     private void validate() {
         check(epochs == null || epochs >= 0, "--epochs must be >= 0, got " + epochs);
+        check(port >= 0 && port <= 65535, "--port must be in [0, 65535], got " + port);
         check(checkpointEvery >= 0, "--checkpoint-every must be >= 0, got " + checkpointEvery);
         check(resume == null || evaluate == null, "--resume and --evaluate cannot be combined");
         check(steps == null || steps >= 0, "--steps must be >= 0, got " + steps);
