@@ -140,6 +140,7 @@ function apply(d, fresh) {
     state.losses = [[], [], []]; state.evals = [[], []];
     state.labels = d.samples.labels; state.images = d.samples.images; state.generation = d.generation;
     $('final').hidden = true;
+    $('accuracy').textContent = '–';
   }
   addLosses(d.losses); addEvals(d.evaluations);
   if (fresh) makeCharts(); else { state.lossChart.setData(state.losses); state.accChart.setData(state.evals); }
