@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -31,7 +32,7 @@ import org.nnlab.io.ModelFormatException;
  */
 final class LiveServer implements AutoCloseable {
     static final int MAX_VIEWERS = 32, MAX_BODY = 64 * 1024, QUEUE = 64;
-    private static final long TICK_MS = 250;
+    private static final long TICK_MS = 500; // twice a second: smooth enough, and few wake-ups on a busy machine
     private static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
     private static final Map<String, String[]> STATIC = Map.of(
             "/", new String[] {"/org/nnlab/examples/live/index.html", "text/html; charset=utf-8"},
@@ -48,9 +49,12 @@ final class LiveServer implements AutoCloseable {
     private final Thread broadcaster;
     private volatile boolean closed;
 
+    private record Built(String event, int[] seen) {
+    }
+
     private static final class Viewer {
         final BlockingQueue<String> queue = new ArrayBlockingQueue<>(QUEUE);
-        final int[] seen = new int[2];
+        final int[] seen = new int[3];
         int generation = -1;
         volatile boolean dropped;
     }
@@ -251,12 +255,13 @@ final class LiveServer implements AutoCloseable {
 
     private void offerSnapshot(Viewer v) {
         synchronized (v) {
-            int[] counts = view.counts();
-            v.generation = view.generation();
-            String snapshot = view.snapshot();
-            v.seen[0] = counts[0];
-            v.seen[1] = counts[1];
-            offer(v, "event: snapshot\ndata: " + snapshot + "\n\n");
+            String[] event = new String[1];
+            view.atomically(() -> {
+                v.generation = view.generation();
+                event[0] = "event: snapshot\ndata: " + view.snapshot() + "\n\n";
+                System.arraycopy(view.counts(), 0, v.seen, 0, 3);
+            });
+            offer(v, event[0]);
         }
     }
 
@@ -280,13 +285,21 @@ final class LiveServer implements AutoCloseable {
                 continue;
             }
             lastVersion = version;
+            // viewers in step (the usual case) share one update, built once per tick
+            Map<List<Integer>, Built> built = new HashMap<>();
             for (Viewer v : viewers) {
                 synchronized (v) {
                     if (v.generation != view.generation()) {
                         offerSnapshot(v);
-                    } else {
-                        offer(v, "event: update\ndata: " + view.update(v.seen[0], v.seen[1], v.seen) + "\n\n");
+                        continue;
                     }
+                    Built b = built.computeIfAbsent(List.of(v.seen[0], v.seen[1], v.seen[2]), k -> {
+                        int[] seen = v.seen.clone();
+                        String event = "event: update\ndata: " + view.update(seen) + "\n\n";
+                        return new Built(event, seen);
+                    });
+                    System.arraycopy(b.seen(), 0, v.seen, 0, 3);
+                    offer(v, b.event());
                 }
             }
         }

@@ -48,6 +48,9 @@ final class LiveView implements TrainingListener {
     private boolean paused, resetRequested, finished;
     private String finalSummary;
     private int version; // bumps with every change, for the broadcaster
+    private int detailsVersion; // bumps when predictions, confusion or filters change
+    private String cachedSnapshot;
+    private int cachedSnapshotVersion = -1;
 
     LiveView(Supplier<Net> architecture, MnistDataset samples) {
         this.viewer = architecture.get();
@@ -71,6 +74,7 @@ final class LiveView implements TrainingListener {
             evaluations.clear();
             predictions = null;
             confusion = null;
+            detailsVersion++;
             step = trainer.steps();
             epoch = 0;
             this.totalSteps = totalSteps;
@@ -121,6 +125,7 @@ final class LiveView implements TrainingListener {
             evaluations.add(new double[] {e.step(), e.accuracy(), e.loss()});
             confusion = e.confusion();
             version++;
+            detailsVersion++;
         }
         copyWeights(trainer.net(), true);
         refreshPredictionsAndFilters(trainer.net());
@@ -153,6 +158,7 @@ final class LiveView implements TrainingListener {
                 filterShape = shape;
             }
             version++;
+            detailsVersion++;
         }
     }
 
@@ -220,6 +226,13 @@ final class LiveView implements TrainingListener {
         }
     }
 
+    /** Runs {@code r} with the state locked, so several reads see one moment. */
+    void atomically(Runnable r) {
+        synchronized (lock) {
+            r.run();
+        }
+    }
+
     int version() {
         synchronized (lock) {
             return version;
@@ -279,9 +292,15 @@ final class LiveView implements TrainingListener {
         return sampleInputs.length;
     }
 
-    /** Everything, for a viewer that just connected (curves thinned to at most 5 000 points). */
+    /**
+     * Everything, for a viewer that just connected (curves thinned to at most 5 000 points); built once
+     * per state, however many viewers connect.
+     */
     String snapshot() {
         synchronized (lock) {
+            if (cachedSnapshotVersion == version) {
+                return cachedSnapshot;
+            }
             StringBuilder sb = new StringBuilder("{");
             status(sb);
             int stride = Math.max(1, (losses.size() + MAX_SNAPSHOT_POINTS - 1) / MAX_SNAPSHOT_POINTS);
@@ -309,12 +328,18 @@ final class LiveView implements TrainingListener {
             }
             sb.append("]}");
             details(sb);
-            return sb.append('}').toString();
+            cachedSnapshot = sb.append('}').toString();
+            cachedSnapshotVersion = version;
+            return cachedSnapshot;
         }
     }
 
-    /** What changed since a viewer's last update: new loss points and evaluations, the latest details. */
-    String update(int lossesSeen, int evaluationsSeen, int[] seenOut) {
+    /**
+     * What changed since a viewer's last update ({@code seen}: loss points, evaluations, details
+     * version), which it then advances: new loss points and evaluations, and the details if they changed.
+     */
+    String update(int[] seen) {
+        int lossesSeen = seen[0], evaluationsSeen = seen[1];
         synchronized (lock) {
             StringBuilder sb = new StringBuilder("{");
             status(sb);
@@ -325,16 +350,20 @@ final class LiveView implements TrainingListener {
             }
             sb.append("],\"evaluations\":");
             evaluationsFrom(sb, evaluationsSeen);
-            details(sb);
-            seenOut[0] = losses.size();
-            seenOut[1] = evaluations.size();
+            if (seen[2] != detailsVersion) {
+                details(sb);
+            }
+            seen[0] = losses.size();
+            seen[1] = evaluations.size();
+            seen[2] = detailsVersion;
             return sb.append('}').toString();
         }
     }
 
+    /** What a viewer has seen after a {@link #snapshot()} (taken under the same lock: call both in order). */
     int[] counts() {
         synchronized (lock) {
-            return new int[] {losses.size(), evaluations.size()};
+            return new int[] {losses.size(), evaluations.size(), detailsVersion};
         }
     }
 

@@ -202,7 +202,7 @@ public final class MnistLab implements Callable<Integer> {
         if (!noUi) {
             view = new LiveView(() -> labNet(seed), samples);
             server = new LiveServer(view, host, port);
-            log.println("live view: " + server.url());
+            (quiet ? System.err : log).println("live view: " + server.url()); // printed even with --quiet
             if (!java.net.InetAddress.getByName(host).isLoopbackAddress()) {
                 log.println("warning: --host " + host + " makes the live view (with its Pause and Reset buttons) "
                         + "reachable from other machines; it has no authentication");

@@ -112,7 +112,7 @@ class LiveViewBrowserTest {
             // Pause stops the step counter; Resume starts it again
             driver.findElement(By.id("pause")).click();
             wait.until(d -> d0.findElement(By.id("state")).getText().equals("paused"));
-            Thread.sleep(600); // the steps done before the pause took hold arrive with the next update (250 ms)
+            Thread.sleep(1200); // the steps done before the pause took hold arrive with the next update (500 ms)
             long paused = step(driver);
             Thread.sleep(1500);
             assertEquals(paused, step(driver), "the step counter stands still while paused");
