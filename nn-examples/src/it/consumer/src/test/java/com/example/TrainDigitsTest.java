@@ -1,0 +1,40 @@
+package com.example;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.nnlab.net.Net;
+import org.nnlab.net.ShapeException;
+
+class TrainDigitsTest {
+    @Test
+    void theLabNetLearnsFromTheArtifactsAlone() {
+        double accuracy = TrainDigits.train().accuracy();
+        assertTrue(accuracy > 0.9, "accuracy " + accuracy);
+    }
+
+    @Test
+    void savesLoadsAndPredicts() throws Exception {
+        Net net = Net.builder(24, 24, 1).conv(5, 8).relu().maxPool(2).softmax(10).build();
+        Path file = Files.createTempFile("consumer", ".nnlab");
+        net.save(file);
+        float[] image = new float[576];
+        assertEquals(net.predict(image), Net.load(file).predict(image));
+        assertThrows(ShapeException.class, () -> net.predict(new float[10]));
+    }
+
+    @Test
+    void theClasspathHoldsJarsNotTheBuildsClasses() {
+        String classpath = System.getProperty("java.class.path");
+        for (String entry : classpath.split(java.io.File.pathSeparator)) {
+            assertTrue(!entry.contains("nn-core/target/classes") && !entry.contains("nn-core/target/test-classes")
+                    && !entry.contains("nn-mnist/target"), entry);
+        }
+        String core = Net.class.getProtectionDomain().getCodeSource().getLocation().getPath();
+        assertTrue(core.endsWith(".jar") && core.contains("it-repo"), core);
+    }
+}
