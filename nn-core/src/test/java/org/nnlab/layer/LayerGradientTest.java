@@ -60,6 +60,12 @@ class LayerGradientTest {
     }
 
     @Property(tries = 20)
+    void leakyRelu(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 1, max = 40) int length,
+                   @ForAll long seed) {
+        checkLayer(new LeakyRelu(Shape.vector(length), 0.01f), batch, awayFromZero(batch * length, seed), 1, true, null, seed);
+    }
+
+    @Property(tries = 20)
     void tanh(@ForAll @IntRange(min = 1, max = 3) int batch, @ForAll @IntRange(min = 1, max = 40) int length,
               @ForAll long seed) {
         checkLayer(new Tanh(Shape.vector(length)), batch, awayFromZero(batch * length, seed), 1, true, null, seed);
