@@ -344,9 +344,12 @@ public final class MnistLab implements Callable<Integer> {
             view.finish(summary.toString());
             log.println("training done; the live view stays up at " + server.url() + " (drawing still works): "
                     + "press Enter or Ctrl+C to quit");
-            System.in.read(); // returns at once when there is no input (a pipe, /dev/null, CI)
         }
         System.out.println(summary); // the last line, also with --quiet
+        System.out.flush();
+        if (view != null) {
+            System.in.read(); // returns at once when there is no input (/dev/null, a closed pipe, CI)
+        }
         return 0;
     }
 
