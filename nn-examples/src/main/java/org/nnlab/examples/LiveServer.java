@@ -31,7 +31,7 @@ import org.nnlab.io.ModelFormatException;
  * others or the training thread, which never waits for the network.
  */
 final class LiveServer implements AutoCloseable {
-    static final int MAX_VIEWERS = 32, MAX_BODY = 64 * 1024, QUEUE = 64;
+    static final int MAX_VIEWERS = 32, MAX_BODY = 64 * 1024, QUEUE = 64, DRAIN_LIMIT = 4 << 20;
     private static final long TICK_MS = 500; // twice a second: smooth enough, and few wake-ups on a busy machine
     private static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
     private static final Map<String, String[]> STATIC = Map.of(
@@ -331,6 +331,19 @@ final class LiveServer implements AutoCloseable {
         return body.length > MAX_BODY ? null : body;
     }
 
+    /**
+     * Discards (up to a limit) what the client is still sending: closing with unread request data would
+     * reset the connection before the client reads the response, e.g. a 413.
+     */
+    private static void drainRequest(HttpExchange ex) throws IOException {
+        InputStream in = ex.getRequestBody();
+        byte[] sink = new byte[8192];
+        long skipped = 0;
+        for (int n; skipped < DRAIN_LIMIT && (n = in.read(sink)) > 0; ) {
+            skipped += n;
+        }
+    }
+
     private static void methodNotAllowed(HttpExchange ex, String allowed) throws IOException {
         ex.getResponseHeaders().set("Allow", allowed);
         send(ex, 405, "text/plain", ex.getRequestMethod() + " is not allowed here; use " + allowed);
@@ -341,6 +354,7 @@ final class LiveServer implements AutoCloseable {
     }
 
     private static void send(HttpExchange ex, int status, String type, byte[] body) throws IOException {
+        drainRequest(ex);
         ex.getResponseHeaders().set("Content-Type", type);
         ex.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
         ex.getResponseHeaders().set("Cache-Control", "no-store");
