@@ -57,6 +57,7 @@ public final class Trainer {
 
     // Where in the epoch training stands, so fit can stop and go on (or resume from a checkpoint) exactly.
     private int[] order;
+    private int restoredDatasetSize;
     private boolean epochInProgress, orderStale;
     private int position;
     private long epochShuffleState;
@@ -140,7 +141,8 @@ public final class Trainer {
     }
 
     Position position() {
-        return new Position(steps, skippedSteps, epoch, epochInProgress, position, order == null ? 0 : order.length,
+        return new Position(steps, skippedSteps, epoch, epochInProgress, position,
+                order != null ? order.length : orderStale ? restoredDatasetSize : 0,
                 epochShuffleState, shuffleRandom.state(), augmentRandom.state(), epochLossSum, epochSteps,
                 epochNanos, trainingNanos);
     }
@@ -151,7 +153,8 @@ public final class Trainer {
         epoch = p.epoch();
         epochInProgress = p.epochInProgress();
         position = p.epochPosition();
-        order = p.epochInProgress() ? new int[p.datasetSize()] : null;
+        order = null; // made in run, once the dataset is known to have the saved size (not trusted here)
+        restoredDatasetSize = p.datasetSize();
         orderStale = p.epochInProgress();
         epochShuffleState = p.epochShuffleState();
         shuffleRandom.setState(p.shuffleState());
@@ -208,11 +211,13 @@ public final class Trainer {
     private void run(Dataset data, long totalSteps) {
         checkDataset(data);
         stopRequested = false;
-        if (epochInProgress && order.length != data.size()) {
-            if (orderStale) {
+        if (epochInProgress && orderStale) {
+            if (restoredDatasetSize != data.size()) {
                 throw new IllegalArgumentException("the checkpoint was taken " + position + " examples into an epoch "
-                        + "of a " + order.length + "-example dataset; this dataset has " + data.size());
+                        + "of a " + restoredDatasetSize + "-example dataset; this dataset has " + data.size());
             }
+            order = new int[data.size()];
+        } else if (epochInProgress && order.length != data.size()) {
             epochInProgress = false; // a different dataset: its epoch starts afresh
         }
         while (steps < totalSteps && !stopRequested) {

@@ -104,6 +104,22 @@ class CheckpointTest {
     }
 
     @Test
+    void resumingMidEpochOnAnotherDatasetSaysSo() throws IOException {
+        Trainer t = trainer(net(), new Adadelta());
+        t.fitSteps(TrainerTest.bars(30, 2), 2); // 2 of 5 steps into the epoch
+        Path file = dir.resolve("c.nnlab");
+        Checkpoint.save(t, file);
+        Checkpoint c = Checkpoint.load(file);
+        Trainer resumed = trainer(c.net(), new Adadelta());
+        c.restore(resumed);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> resumed.fitSteps(TrainerTest.bars(31, 2), 4));
+        assertEquals("the checkpoint was taken 14 examples into an epoch of a 30-example dataset; this dataset "
+                + "has 31", e.getMessage());
+        assertEquals(2, resumed.steps());
+    }
+
+    @Test
     void aModelFileIsNotACheckpointButACheckpointHoldsANet() throws IOException {
         Trainer t = trainer(net(), new Adadelta());
         t.fitSteps(TrainerTest.bars(30, 2), 2);

@@ -68,8 +68,11 @@ final class RunRecorder implements TrainingListener, Checkpointable {
     @Override
     public void restore(long step, long[] counters, float[][] arrays) {
         int classes = arrays.length == 2 && arrays[1].length > 0 ? (int) arrays[1][0] : -1;
+        if (counters.length != 1 || classes < 0 || classes > 1000) {
+            throw new IllegalArgumentException("not a lab run record");
+        }
         int per = 4 + classes * classes;
-        if (counters.length != 1 || classes < 0 || arrays[0].length % 3 != 0 || (arrays[1].length - 1) % per != 0) {
+        if (arrays[0].length % 3 != 0 || (arrays[1].length - 1) % per != 0) {
             throw new IllegalArgumentException("not a lab run record");
         }
         smoothed = Double.longBitsToDouble(counters[0]);
