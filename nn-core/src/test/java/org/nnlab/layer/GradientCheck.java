@@ -212,7 +212,10 @@ public final class GradientCheck {
             }
             double n1 = slopes[0], left = slopes[1], right = slopes[2];
             double a = analytic[i];
-            if (slopes[3] != 0
+            if (slopes[3] != 0 && (slopes[4] == 0 || slopes[5] == 0)) {
+                // a kink on one side only: the other side's one-sided quotient is the derivative at x
+                n1 = slopes[4] == 0 ? left : right;
+            } else if (slopes[3] != 0
                     || Math.abs(right - left) > RELATIVE * Math.max(Math.abs(left), Math.abs(right)) + absolute) {
                 skipped++; // a kink within h of x
                 continue;
@@ -234,7 +237,10 @@ public final class GradientCheck {
         }
     }
 
-    /** Central, left and right difference quotients at {@code values[i]}; then 1 if a Probe's pattern changed. */
+    /**
+     * Central, left and right difference quotients at {@code values[i]}; then 1 if a Probe's activation
+     * pattern changed on either side, on the left, on the right.
+     */
     private static double[] slopes(float[] values, int i, double h, DoubleSupplier loss) {
         float original = values[i];
         float plus = (float) (original + h), minus = (float) (original - h);
@@ -248,7 +254,8 @@ public final class GradientCheck {
         long pm = loss instanceof Probe probe ? probe.pattern : 0;
         values[i] = original;
         return new double[] {(lp - lm) / ((double) plus - minus), (l0 - lm) / ((double) original - minus),
-                (lp - l0) / ((double) plus - original), p0 == pp && p0 == pm ? 0 : 1};
+                (lp - l0) / ((double) plus - original), p0 == pp && p0 == pm ? 0 : 1, p0 == pm ? 0 : 1,
+                p0 == pp ? 0 : 1};
     }
 
     /** Values in ±[0.1, 1], away from ReLU's kink at 0. */

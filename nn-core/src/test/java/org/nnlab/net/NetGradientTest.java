@@ -1,5 +1,6 @@
 package org.nnlab.net;
 
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -20,6 +21,12 @@ class NetGradientTest {
                 .build();
         net.setThreads(threads);
         check(net, batch, seed);
+    }
+
+    /** Found by CI: every conv1 bias of this net has a ReLU/max-pool kink on one side within h. */
+    @Example
+    void labNetWhereEveryEarlyBiasSitsNextToAKink() {
+        labNet(1, 1, 384);
     }
 
     @Property(tries = 10)
