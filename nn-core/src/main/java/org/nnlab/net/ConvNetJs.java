@@ -157,15 +157,7 @@ public final class ConvNetJs {
                 float[] w = c.parameters().get(0).value();
                 int k = c.kernel(), ch = s.channels();
                 for (int f = 0; f < c.filters(); f++) {
-                    double[] v = new double[k * k * ch];
-                    for (int cc = 0; cc < ch; cc++) {
-                        for (int y = 0; y < k; y++) {
-                            for (int x = 0; x < k; x++) {
-                                v[(k * y + x) * ch + cc] = w[((f * ch + cc) * k + y) * k + x];
-                            }
-                        }
-                    }
-                    volume(sb.append(f > 0 ? "," : ""), k, k, ch, v);
+                    volume(sb.append(f > 0 ? "," : ""), k, k, ch, toConvNetJsOrder(w, f * k * k * ch, k, k, ch));
                 }
                 biases(sb.append("],\"biases\":"), c.parameters().get(1).value()).append('}');
             } else if (layer instanceof MaxPool2d p) {
@@ -178,15 +170,7 @@ public final class ConvNetJs {
                 float[] w = d.parameters().get(0).value();
                 int n = s.size(), h = s.height(), wd = s.width(), ch = s.channels();
                 for (int u = 0; u < d.units(); u++) {
-                    double[] v = new double[n];
-                    for (int cc = 0; cc < ch; cc++) {
-                        for (int y = 0; y < h; y++) {
-                            for (int x = 0; x < wd; x++) {
-                                v[(wd * y + x) * ch + cc] = w[u * n + (cc * h + y) * wd + x];
-                            }
-                        }
-                    }
-                    volume(sb.append(u > 0 ? "," : ""), 1, 1, n, v);
+                    volume(sb.append(u > 0 ? "," : ""), 1, 1, n, toConvNetJsOrder(w, u * n, h, wd, ch));
                 }
                 biases(sb.append("],\"biases\":"), d.parameters().get(1).value()).append('}');
             } else if (layer instanceof Dropout d) {
@@ -200,6 +184,30 @@ public final class ConvNetJs {
             }
         }
         return sb.append("]}").toString();
+    }
+
+    /** {@code h x w x c} values of nnlab's channel-major block at {@code from}, in ConvNetJS's order. */
+    private static double[] toConvNetJsOrder(float[] chw, int from, int h, int w, int c) {
+        double[] v = new double[h * w * c];
+        for (int cc = 0; cc < c; cc++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    v[(w * y + x) * c + cc] = chw[from + (cc * h + y) * w + x];
+                }
+            }
+        }
+        return v;
+    }
+
+    /** The inverse of {@link #toConvNetJsOrder}: writes into {@code chw} at {@code from}. */
+    private static void fromConvNetJsOrder(double[] v, float[] chw, int from, int h, int w, int c) {
+        for (int cc = 0; cc < c; cc++) {
+            for (int y = 0; y < h; y++) {
+                for (int x = 0; x < w; x++) {
+                    chw[from + (cc * h + y) * w + x] = (float) v[(w * y + x) * c + cc];
+                }
+            }
+        }
     }
 
     private static StringBuilder biases(StringBuilder sb, float[] b) {
@@ -337,13 +345,7 @@ public final class ConvNetJs {
                 List<Object> filters = list(def.get("filters"), at);
                 for (int f = 0; f < filters.size(); f++) {
                     double[] v = values(object(filters.get(f), at), per, at + " filters[" + f + "]");
-                    for (int cc = 0; cc < ch; cc++) {
-                        for (int y = 0; y < h; y++) {
-                            for (int x = 0; x < wd; x++) {
-                                w[f * per + (cc * h + y) * wd + x] = (float) v[(wd * y + x) * ch + cc];
-                            }
-                        }
-                    }
+                    fromConvNetJsOrder(v, w, f * per, h, wd, ch);
                 }
                 double[] bv = values(object(def.get("biases"), at), b.length, at + " biases");
                 for (int j = 0; j < b.length; j++) {

@@ -33,7 +33,9 @@ import org.nnlab.io.ModelFormatException;
 final class LiveServer implements AutoCloseable {
     static final int MAX_VIEWERS = 32, MAX_BODY = 64 * 1024, QUEUE = 64, DRAIN_LIMIT = 4 << 20;
     private static final long TICK_MS = 500; // twice a second: smooth enough, and few wake-ups on a busy machine
-    private static final String UPLOT = "/META-INF/resources/webjars/uplot/1.6.30/dist/";
+    /** Where the uPlot WebJar keeps its files; the version comes from the WebJar itself (one place: the POM). */
+    private static final String UPLOT = "/META-INF/resources/webjars/uplot/" + webJarVersion("org.webjars.npm", "uplot")
+            + "/dist/";
     private static final Map<String, String[]> STATIC = Map.of(
             "/", new String[] {"/org/nnlab/examples/live/index.html", "text/html; charset=utf-8"},
             "/app.js", new String[] {"/org/nnlab/examples/live/app.js", "text/javascript; charset=utf-8"},
@@ -78,6 +80,19 @@ final class LiveServer implements AutoCloseable {
         broadcaster = new Thread(this::broadcast, "nnlab-live-broadcast");
         broadcaster.setDaemon(true);
         broadcaster.start();
+    }
+
+    private static String webJarVersion(String group, String artifact) {
+        String path = "/META-INF/maven/" + group + "/" + artifact + "/pom.properties";
+        try (InputStream in = LiveServer.class.getResourceAsStream(path)) {
+            java.util.Properties p = new java.util.Properties();
+            if (in != null) {
+                p.load(in);
+            }
+            return p.getProperty("version", "missing-" + artifact + "-webjar");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + path, e);
+        }
     }
 
     URI url() {

@@ -91,8 +91,7 @@ final class LiveView implements TrainingListener {
     @Override
     public void onStep(Trainer trainer, StepStats stats) {
         synchronized (lock) {
-            smoothed = Double.isNaN(smoothed) ? stats.loss()
-                    : (1 - RunRecorder.SMOOTHING) * smoothed + RunRecorder.SMOOTHING * stats.loss();
+            smoothed = RunRecorder.smooth(smoothed, stats.loss());
             losses.add(new float[] {stats.step(), (float) stats.loss(), (float) smoothed});
             step = stats.step();
             epoch = stats.epoch();

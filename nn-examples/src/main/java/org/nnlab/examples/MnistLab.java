@@ -425,7 +425,6 @@ public final class MnistLab implements Callable<Integer> {
         if (testLimit != null) {
             test = test.subset(0, Math.min(testLimit, test.size()));
         }
-        net.setThreads(threads);
         Evaluation e = Trainer.builder(net, new Adadelta()).threads(threads).build().evaluate(test);
         double fourCrop = MultiCrop.accuracy(net, test);
         log.printf(Locale.ROOT, "%s (%s, %d parameters): %.2f %% on %d test images (centre crop), %.2f %% "

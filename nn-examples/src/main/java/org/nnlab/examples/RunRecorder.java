@@ -16,13 +16,18 @@ final class RunRecorder implements TrainingListener, Checkpointable {
     /** Weight of the newest loss in the smoothed curve (an exponential moving average over ~100 steps). */
     static final double SMOOTHING = 0.01;
 
+    /** The next value of the smoothed loss curve (NaN before the first step). */
+    static double smooth(double smoothed, double loss) {
+        return Double.isNaN(smoothed) ? loss : (1 - SMOOTHING) * smoothed + SMOOTHING * loss;
+    }
+
     final List<double[]> losses = new ArrayList<>(); // step, loss, smoothed
     final List<Evaluation> evaluations = new ArrayList<>();
     private double smoothed = Double.NaN;
 
     @Override
     public void onStep(Trainer trainer, StepStats stats) {
-        smoothed = Double.isNaN(smoothed) ? stats.loss() : (1 - SMOOTHING) * smoothed + SMOOTHING * stats.loss();
+        smoothed = smooth(smoothed, stats.loss());
         // kept at float precision, as checkpoints store them, so a resumed run's curves are the same
         losses.add(new double[] {stats.step(), (float) stats.loss(), (float) smoothed});
     }
