@@ -11,6 +11,12 @@ public final class ArrayDataset implements Dataset {
     private final int numClasses;
 
     /**
+     * Wraps the arrays without copying; the dataset reads them on every access.
+     *
+     * @param shape shape of one example
+     * @param examples {@code labels.length x shape.size()} values, examples back to back, each CHW
+     * @param labels the class of each example
+     * @param numClasses number of classes
      * @throws IllegalArgumentException if the array sizes disagree or a label is outside {@code [0, numClasses)}
      */
     public ArrayDataset(Shape shape, float[] examples, int[] labels, int numClasses) {

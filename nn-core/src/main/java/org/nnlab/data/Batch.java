@@ -11,6 +11,13 @@ public final class Batch {
     private final int[] labels;
     private int size;
 
+    /**
+     * Allocates room for {@code capacity} examples; {@link #fill} reuses it for every batch.
+     *
+     * @param shape shape of one example
+     * @param capacity the most examples a batch holds
+     * @throws IllegalArgumentException if {@code capacity < 1}
+     */
     public Batch(Shape shape, int capacity) {
         if (capacity < 1) {
             throw new IllegalArgumentException("batch capacity must be >= 1, got " + capacity);
@@ -23,7 +30,13 @@ public final class Batch {
     /**
      * Fills the batch with {@code dataset} examples {@code order[from .. from+count)}.
      *
+     * @param dataset where the examples come from; its shape must be this batch's shape
+     * @param order indices into {@code dataset}
+     * @param from first position in {@code order}
+     * @param count number of examples, {@code 1 .. capacity()}
      * @param augmentation passed to {@link Dataset#copyExample}; null for the deterministic view
+     * @return this batch
+     * @throws IllegalArgumentException if {@code count} is not in {@code 1 .. capacity()}
      */
     public Batch fill(Dataset dataset, int[] order, int from, int count, RandomGenerator augmentation) {
         if (count < 1 || count > labels.length) {
@@ -38,28 +51,32 @@ public final class Batch {
         return this;
     }
 
+    /** @return the shape of one example */
     public Shape shape() {
         return shape;
     }
 
+    /** @return the number of examples filled by the last {@link #fill} */
     public int size() {
         return size;
     }
 
+    /** @return the most examples this batch holds */
     public int capacity() {
         return labels.length;
     }
 
-    /** Inputs, {@code size() x shape()}; longer than needed when the batch is not full. */
+    /** @return the inputs, {@code size() x shape()}, live; longer than needed when the batch is not full */
     public float[] inputs() {
         return inputs;
     }
 
+    /** @return the labels, live; only the first {@link #size()} are valid */
     public int[] labels() {
         return labels;
     }
 
-    /** The filled part as a tensor view. */
+    /** @return the filled part as a tensor view sharing this batch's array */
     public Tensor tensor() {
         return new Tensor(shape, size, inputs);
     }

@@ -12,21 +12,27 @@ import org.nnlab.tensor.Shape;
  */
 public interface Dataset {
 
-    /** Number of examples. */
+    /** @return the number of examples */
     int size();
 
-    /** Shape of every example as delivered by {@link #copyExample}. */
+    /** @return the shape of every example as delivered by {@link #copyExample} */
     Shape shape();
 
-    /** Number of classes; labels are in {@code [0, numClasses())}. */
+    /** @return the number of classes; labels are in {@code [0, numClasses())} */
     int numClasses();
 
-    /** The class of example {@code index}. */
+    /**
+     * @param index example index in {@code [0, size())}
+     * @return the class of example {@code index}
+     */
     int label(int index);
 
     /**
      * Writes example {@code index} ({@code shape().size()} floats, CHW) into {@code dst} at {@code offset}.
      *
+     * @param index example index in {@code [0, size())}
+     * @param dst destination; {@code shape().size()} floats from {@code offset} are overwritten
+     * @param offset where in {@code dst} the example starts
      * @param augmentation random stream for training-time augmentation, or null for the deterministic view
      */
     void copyExample(int index, float[] dst, int offset, RandomGenerator augmentation);

@@ -19,6 +19,10 @@ public final class AtomicFiles {
     /** Writes the content of one file to a stream. */
     @FunctionalInterface
     public interface Content {
+        /**
+         * @param out the temporary file's stream; closed by {@link #write}, not by this method
+         * @throws IOException to abandon the write: the target is left as it was
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 
@@ -27,7 +31,14 @@ public final class AtomicFiles {
     private AtomicFiles() {
     }
 
-    /** Replaces {@code target} with what {@code content} writes, atomically where the file system can. */
+    /**
+     * Replaces {@code target} with what {@code content} writes, atomically where the file system can.
+     * Creates missing parent directories.
+     *
+     * @param target the file to create or replace
+     * @param content writes the new file's bytes
+     * @throws IOException if writing, flushing or renaming fails (the temporary file is removed)
+     */
     public static void write(Path target, Content content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);

@@ -23,7 +23,11 @@ public final class BinaryReader {
     private final CRC32C crc = new CRC32C();
     private long consumed; // bytes before buffer.position()
 
-    /** @param length the total number of bytes {@code in} will deliver, trailing checksum included */
+    /**
+     * @param in the file's bytes; read through a buffer, never closed here
+     * @param source the file's name, for error messages
+     * @param length the total number of bytes {@code in} will deliver, trailing checksum included
+     */
     public BinaryReader(InputStream in, String source, long length) {
         this.in = in;
         this.source = source;
@@ -31,45 +35,91 @@ public final class BinaryReader {
         buffer.limit(0);
     }
 
+    /** @return the file's name as given, for error messages */
     public String source() {
         return source;
     }
 
-    /** Offset of the next byte. */
+    /** @return the offset of the next byte from the start of the file */
     public long offset() {
         return consumed + buffer.position();
     }
 
-    /** Bytes left before the 4-byte checksum. */
+    /** @return the number of bytes left before the 4-byte checksum */
     public long remaining() {
         return length - 4 - offset();
     }
 
+    /**
+     * @param field the field's name, for error messages
+     * @return the next byte, unsigned
+     * @throws IOException if the stream fails
+     * @throws ModelFormatException if the file ends before the field
+     */
     public int u8(String field) throws IOException {
         return need(1, field).get() & 0xFF;
     }
 
+    /**
+     * @param field the field's name, for error messages
+     * @return the next two bytes as an unsigned little-endian number
+     * @throws IOException if the stream fails
+     * @throws ModelFormatException if the file ends before the field
+     */
     public int u16(String field) throws IOException {
         return need(2, field).getShort() & 0xFFFF;
     }
 
+    /**
+     * @param field the field's name, for error messages
+     * @return the next four bytes as a little-endian int
+     * @throws IOException if the stream fails
+     * @throws ModelFormatException if the file ends before the field
+     */
     public int i32(String field) throws IOException {
         return need(4, field).getInt();
     }
 
+    /**
+     * @param field the field's name, for error messages
+     * @return the next eight bytes as a little-endian long
+     * @throws IOException if the stream fails
+     * @throws ModelFormatException if the file ends before the field
+     */
     public long i64(String field) throws IOException {
         return need(8, field).getLong();
     }
 
+    /**
+     * @param field the field's name, for error messages
+     * @return the next four bytes as a little-endian float32
+     * @throws IOException if the stream fails
+     * @throws ModelFormatException if the file ends before the field
+     */
     public float f32(String field) throws IOException {
         return need(4, field).getFloat();
     }
 
+    /**
+     * @param field the field's name, for error messages
+     * @return the next eight bytes as a little-endian float64
+     * @throws IOException if the stream fails
+     * @throws ModelFormatException if the file ends before the field
+     */
     public double f64(String field) throws IOException {
         return need(8, field).getDouble();
     }
 
-    /** An int that must lie in {@code [min, max]}. */
+    /**
+     * Reads an int that must lie in {@code [min, max]}.
+     *
+     * @param field the field's name, for error messages
+     * @param min smallest valid value
+     * @param max largest valid value
+     * @return the value
+     * @throws IOException if the stream fails
+     * @throws ModelFormatException if the file ends before the field or the value is out of range
+     */
     public int i32(String field, int min, int max) throws IOException {
         long at = offset();
         int v = i32(field);
@@ -79,6 +129,13 @@ public final class BinaryReader {
         return v;
     }
 
+    /**
+     * @param count number of bytes; check it with {@link #requireRemaining} first if it came from the file
+     * @param field the field's name, for error messages
+     * @return the next {@code count} bytes
+     * @throws IOException if the stream fails
+     * @throws ModelFormatException if the file ends before them
+     */
     public byte[] bytes(int count, String field) throws IOException {
         byte[] b = new byte[count];
         for (int i = 0; i < count; i++) {
@@ -87,7 +144,16 @@ public final class BinaryReader {
         return b;
     }
 
-    /** A UTF-8 string with a u16 byte count, at most {@code maxBytes}. */
+    /**
+     * Reads a UTF-8 string stored as a u16 byte count and the bytes.
+     *
+     * @param field the field's name, for error messages
+     * @param maxBytes the longest valid encoding
+     * @return the string
+     * @throws IOException if the stream fails
+     * @throws ModelFormatException if the count is too large for {@code maxBytes} or the file, or the bytes
+     *     are not valid UTF-8
+     */
     public String string(String field, int maxBytes) throws IOException {
         long at = offset();
         int n = u16(field + " length");
@@ -103,7 +169,14 @@ public final class BinaryReader {
         }
     }
 
-    /** Fills {@code dst} with float32 values; the caller has already checked they fit the file. */
+    /**
+     * Fills {@code dst} with float32 values; the caller has already checked they fit the file.
+     *
+     * @param dst overwritten with the next {@code dst.length} floats
+     * @param field the field's name, for error messages
+     * @throws IOException if the stream fails
+     * @throws ModelFormatException if the file ends before them
+     */
     public void floats(float[] dst, String field) throws IOException {
         for (int i = 0; i < dst.length; i++) {
             dst[i] = need(4, field).getFloat();
@@ -113,6 +186,11 @@ public final class BinaryReader {
     /**
      * Throws unless {@code count} items of {@code bytesEach} bytes fit in what remains of the file: call
      * before allocating for them.
+     *
+     * @param count number of items, as read from the file
+     * @param bytesEach size of one item
+     * @param field the field's name, for error messages
+     * @throws ModelFormatException if {@code count} is negative or the items do not fit
      */
     public void requireRemaining(long count, int bytesEach, String field) throws ModelFormatException {
         if (count < 0 || count > remaining() / bytesEach) {
@@ -121,7 +199,12 @@ public final class BinaryReader {
         }
     }
 
-    /** Reads the trailing CRC-32C and checks it against everything read; the file must end there. */
+    /**
+     * Reads the trailing CRC-32C and checks it against everything read; the file must end there.
+     *
+     * @throws IOException if the stream fails
+     * @throws ModelFormatException if bytes remain before the checksum, the checksum differs, or bytes follow it
+     */
     public void verifyChecksum() throws IOException {
         if (remaining() != 0) {
             throw error("end of data", offset(), "expected the checksum here, found " + remaining()
@@ -143,6 +226,12 @@ public final class BinaryReader {
         }
     }
 
+    /**
+     * @param field the field's name
+     * @param at the field's offset in the file
+     * @param problem what is wrong, e.g. "expected ..., found ..."
+     * @return an exception naming this reader's source, the field and the offset, for the caller to throw
+     */
     public ModelFormatException error(String field, long at, String problem) {
         return new ModelFormatException(source, field, at, problem);
     }

@@ -16,10 +16,16 @@ public final class BinaryWriter {
     private final ByteBuffer buffer = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
     private final CRC32C crc = new CRC32C();
 
+    /** @param out where the bytes go, through a buffer; not closed by this writer */
     public BinaryWriter(OutputStream out) {
         this.out = out;
     }
 
+    /**
+     * @param b written as is
+     * @return this writer
+     * @throws IOException if the stream fails
+     */
     public BinaryWriter bytes(byte[] b) throws IOException {
         for (byte x : b) {
             room(1).put(x);
@@ -27,37 +33,74 @@ public final class BinaryWriter {
         return this;
     }
 
+    /**
+     * @param v written as one byte (its low 8 bits)
+     * @return this writer
+     * @throws IOException if the stream fails
+     */
     public BinaryWriter u8(int v) throws IOException {
         room(1).put((byte) v);
         return this;
     }
 
+    /**
+     * @param v written as two bytes, little-endian (its low 16 bits)
+     * @return this writer
+     * @throws IOException if the stream fails
+     */
     public BinaryWriter u16(int v) throws IOException {
         room(2).putShort((short) v);
         return this;
     }
 
+    /**
+     * @param v written as four bytes, little-endian
+     * @return this writer
+     * @throws IOException if the stream fails
+     */
     public BinaryWriter i32(int v) throws IOException {
         room(4).putInt(v);
         return this;
     }
 
+    /**
+     * @param v written as eight bytes, little-endian
+     * @return this writer
+     * @throws IOException if the stream fails
+     */
     public BinaryWriter i64(long v) throws IOException {
         room(8).putLong(v);
         return this;
     }
 
+    /**
+     * @param v written as a little-endian float32
+     * @return this writer
+     * @throws IOException if the stream fails
+     */
     public BinaryWriter f32(float v) throws IOException {
         room(4).putFloat(v);
         return this;
     }
 
+    /**
+     * @param v written as a little-endian float64
+     * @return this writer
+     * @throws IOException if the stream fails
+     */
     public BinaryWriter f64(double v) throws IOException {
         room(8).putDouble(v);
         return this;
     }
 
-    /** UTF-8 with a u16 byte count. */
+    /**
+     * Writes a u16 byte count and the UTF-8 bytes.
+     *
+     * @param s the string; at most 65 535 bytes in UTF-8
+     * @return this writer
+     * @throws IOException if the stream fails
+     * @throws IllegalArgumentException if {@code s} is too long
+     */
     public BinaryWriter string(String s) throws IOException {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         if (b.length > 0xFFFF) {
@@ -67,7 +110,13 @@ public final class BinaryWriter {
         return bytes(b);
     }
 
-    /** All values of {@code a} as float32, without a length. */
+    /**
+     * Writes all values of {@code a} as float32, without a length.
+     *
+     * @param a the values
+     * @return this writer
+     * @throws IOException if the stream fails
+     */
     public BinaryWriter floats(float[] a) throws IOException {
         for (float v : a) {
             room(4).putFloat(v);
@@ -75,7 +124,11 @@ public final class BinaryWriter {
         return this;
     }
 
-    /** Appends the CRC-32C of all bytes written so far and flushes. */
+    /**
+     * Appends the CRC-32C of all bytes written so far and flushes.
+     *
+     * @throws IOException if the stream fails
+     */
     public void finish() throws IOException {
         drain();
         ByteBuffer tail = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) crc.getValue());

@@ -22,7 +22,14 @@ public final class Json {
         this.source = source;
     }
 
-    /** Parses one JSON value that must make up all of {@code text}. */
+    /**
+     * Parses one JSON value that must make up all of {@code text}.
+     *
+     * @param text the JSON text
+     * @param source the text's origin (e.g. a file name), for error messages
+     * @return the value: a {@code Map}, {@code List}, {@code Double}, {@code String}, {@code Boolean} or null
+     * @throws ModelFormatException if the text is not exactly one valid JSON value or nests too deeply
+     */
     public static Object parse(String text, String source) throws ModelFormatException {
         Json p = new Json(text, source);
         Object v = p.value(0);

@@ -9,10 +9,19 @@ import java.io.IOException;
  */
 public final class ModelFormatException extends IOException {
     private static final long serialVersionUID = 1L;
+    /** The file or other source being read. */
     private final String source;
+    /** The field that was wrong. */
     private final String field;
+    /** Where the field starts, or -1. */
     private final long offset;
 
+    /**
+     * @param source the file (or other source) being read
+     * @param field the field that was wrong
+     * @param offset where the field starts, or -1 if not known
+     * @param problem what was expected and what was found
+     */
     public ModelFormatException(String source, String field, long offset, String problem) {
         super(source + ": " + field + (offset >= 0 ? " at offset " + offset : "") + ": " + problem);
         this.source = source;
@@ -20,17 +29,17 @@ public final class ModelFormatException extends IOException {
         this.offset = offset;
     }
 
-    /** The file (or other source) being read. */
+    /** @return the file (or other source) being read */
     public String source() {
         return source;
     }
 
-    /** The field that was wrong, e.g. "magic", "layer 3 (Conv2d) filters", "checksum". */
+    /** @return the field that was wrong, e.g. "magic", "layer 3 (Conv2d) filters", "checksum" */
     public String field() {
         return field;
     }
 
-    /** Where the field starts: bytes for binary files, characters for JSON text; -1 if not known. */
+    /** @return where the field starts: bytes for binary files, characters for JSON text; -1 if not known */
     public long offset() {
         return offset;
     }

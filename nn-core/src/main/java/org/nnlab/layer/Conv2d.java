@@ -38,6 +38,16 @@ public final class Conv2d extends Layer {
     private final Workers.RangeTask backwardTask = this::backwardGroups;
     private int batch, groupSize;
 
+    /**
+     * Weights and biases start at 0; {@link #initialize} (called by the net) draws them.
+     *
+     * @param input shape of one input example (H x W x C)
+     * @param kernel kernel height and width
+     * @param filters number of kernels, the output's channels
+     * @param stride step between kernel positions, in pixels
+     * @param pad zero rows and columns added on every side, {@code 0 <= pad < kernel}
+     * @throws IllegalArgumentException if a setting is out of range or the padded input is smaller than the kernel
+     */
     public Conv2d(Shape input, int kernel, int filters, int stride, int pad) {
         super(input, new Shape(outSize(input.height(), kernel, stride, pad, input),
                 outSize(input.width(), kernel, stride, pad, input), positive(filters, "filters")));
@@ -78,18 +88,22 @@ public final class Conv2d extends Layer {
         return value;
     }
 
+    /** @return kernel height and width */
     public int kernel() {
         return kernel;
     }
 
+    /** @return the number of kernels, the output's channels */
     public int filters() {
         return filters;
     }
 
+    /** @return the step between kernel positions */
     public int stride() {
         return stride;
     }
 
+    /** @return the zero padding on every side */
     public int pad() {
         return pad;
     }
@@ -110,7 +124,11 @@ public final class Conv2d extends Layer {
         weights.fillGaussian(random, Math.sqrt(1.0 / ckk));
     }
 
-    /** Sets every bias to {@code value}. */
+    /**
+     * Sets every bias to {@code value}.
+     *
+     * @param value the bias
+     */
     public void fillBiases(float value) {
         biases.fill(value);
     }

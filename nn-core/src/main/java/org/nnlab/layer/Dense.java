@@ -28,6 +28,13 @@ public final class Dense extends Layer {
     private final Workers.RangeTask inputGradTask = this::inputGradExamples;
     private final Workers.RangeTask weightGradTask = this::weightGradUnits;
 
+    /**
+     * Weights and biases start at 0; {@link #initialize} (called by the net) draws them.
+     *
+     * @param input shape of one input example, flattened in CHW order
+     * @param units number of outputs
+     * @throws IllegalArgumentException if {@code units < 1}
+     */
     public Dense(Shape input, int units) {
         super(input, Shape.vector(Conv2d.positive(units, "units")));
         this.units = units;
@@ -36,6 +43,7 @@ public final class Dense extends Layer {
         this.biases = Parameter.biases("biases [" + units + "]", units);
     }
 
+    /** @return the number of outputs */
     public int units() {
         return units;
     }
@@ -56,7 +64,11 @@ public final class Dense extends Layer {
         weights.fillGaussian(random, Math.sqrt(1.0 / inputs));
     }
 
-    /** Sets every bias to {@code value}. */
+    /**
+     * Sets every bias to {@code value}.
+     *
+     * @param value the bias
+     */
     public void fillBiases(float value) {
         biases.fill(value);
     }

@@ -14,6 +14,12 @@ public final class Dropout extends Layer {
     private final SeededRandom random;
     private float[] mask = new float[0];
 
+    /**
+     * @param input shape of one example; the output has the same shape
+     * @param rate probability of zeroing a value in training, in {@code [0, 1)}
+     * @param random the layer's own mask stream
+     * @throws IllegalArgumentException if {@code rate} is outside {@code [0, 1)} or NaN
+     */
     public Dropout(Shape input, float rate, SeededRandom random) {
         super(input, input);
         if (!(rate >= 0f && rate < 1f)) {
@@ -23,6 +29,7 @@ public final class Dropout extends Layer {
         this.random = random;
     }
 
+    /** @return the probability of zeroing a value in training */
     public float rate() {
         return rate;
     }
@@ -32,7 +39,7 @@ public final class Dropout extends Layer {
         return "rate " + rate;
     }
 
-    /** The mask stream, e.g. to save or restore its state. */
+    /** @return the mask stream, live, e.g. to save or restore its state */
     public SeededRandom random() {
         return random;
     }

@@ -21,44 +21,64 @@ public abstract class Layer {
     private final Shape inputShape;
     private final Shape outputShape;
 
+    /**
+     * @param inputShape shape of one input example
+     * @param outputShape shape of one output example, computed by the subclass from its settings
+     */
     protected Layer(Shape inputShape, Shape outputShape) {
         this.inputShape = inputShape;
         this.outputShape = outputShape;
     }
 
+    /** @return the shape of one input example */
     public final Shape inputShape() {
         return inputShape;
     }
 
+    /** @return the shape of one output example */
     public final Shape outputShape() {
         return outputShape;
     }
 
-    /** The layer's type as shown in summaries and error messages. */
+    /** @return the layer's type as shown in summaries and error messages; the class name by default */
     public String type() {
         return getClass().getSimpleName();
     }
 
-    /** Its settings in a few words, e.g. "5x5, stride 1, pad 2". */
+    /** @return its settings in a few words, e.g. "5x5, stride 1, pad 2"; empty by default */
     public String settings() {
         return "";
     }
 
-    /** Trainable parameters, in a fixed order. */
+    /** @return the trainable parameters, in a fixed order; empty by default */
     public List<Parameter> parameters() {
         return List.of();
     }
 
-    /** Sets the parameters' initial values from {@code random}. */
+    /**
+     * Sets the parameters' initial values; does nothing by default.
+     *
+     * @param random the only source of randomness, so a seed fixes the initial weights
+     */
     public void initialize(RandomGenerator random) {
     }
 
-    /** Makes room for batches of up to {@code batchCapacity} examples and {@code threads} workers. */
+    /**
+     * Makes room for batches of up to {@code batchCapacity} examples and {@code threads} workers: the
+     * place to allocate scratch arrays. Does nothing by default.
+     *
+     * @param batchCapacity the largest batch that will be passed
+     * @param threads the number of workers that may run parts of a pass at once
+     */
     public void reserve(int batchCapacity, int threads) {
     }
 
     /**
      * Computes {@code out} (batch x outputShape) from {@code in} (batch x inputShape).
+     *
+     * @param pass batch size, training or inference, and the workers
+     * @param in {@code pass.batch()} input examples; not modified
+     * @param out overwritten with {@code pass.batch()} output examples
      */
     public abstract void forward(Pass pass, float[] in, float[] out);
 
@@ -67,6 +87,12 @@ public abstract class Layer {
      * gradient to each parameter's {@link Parameter#grad()} and, unless {@code inGrad} is null,
      * overwrites {@code inGrad} with the gradient with respect to {@code in}. {@code in} and {@code out}
      * are the arrays of the matching forward call.
+     *
+     * @param pass the same batch size and mode as the forward call
+     * @param in the forward call's input; not modified
+     * @param out the forward call's output; not modified
+     * @param outGrad gradient of the loss with respect to {@code out}; not modified
+     * @param inGrad overwritten with the gradient with respect to {@code in}, or null if not needed
      */
     public abstract void backward(Pass pass, float[] in, float[] out, float[] outGrad, float[] inGrad);
 }

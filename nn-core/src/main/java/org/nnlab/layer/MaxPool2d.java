@@ -19,6 +19,12 @@ public final class MaxPool2d extends Layer {
     private final Workers.RangeTask forwardTask = this::forwardExamples;
     private final Workers.RangeTask backwardTask = this::backwardExamples;
 
+    /**
+     * @param input shape of one input example (H x W x C)
+     * @param window window height and width
+     * @param stride step between windows
+     * @throws IllegalArgumentException if {@code window} or {@code stride} is below 1 or the window is larger than the input
+     */
     public MaxPool2d(Shape input, int window, int stride) {
         super(input, new Shape(outSize(input, input.height(), window, stride),
                 outSize(input, input.width(), window, stride), input.channels()));
@@ -36,10 +42,12 @@ public final class MaxPool2d extends Layer {
         return (in - window) / stride + 1;
     }
 
+    /** @return window height and width */
     public int window() {
         return window;
     }
 
+    /** @return the step between windows */
     public int stride() {
         return stride;
     }

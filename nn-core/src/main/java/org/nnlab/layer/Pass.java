@@ -13,25 +13,35 @@ public final class Pass {
     private int batch;
     private boolean training;
 
+    /** @param workers the threads that may split each pass; shared by every pass of one net */
     public Pass(Workers workers) {
         this.workers = workers;
     }
 
-    /** Sets the batch size and mode for the next pass, returning this. */
+    /**
+     * Sets the batch size and mode for the next pass.
+     *
+     * @param batch number of examples
+     * @param training true while training (dropout active), false for inference
+     * @return this
+     */
     public Pass set(int batch, boolean training) {
         this.batch = batch;
         this.training = training;
         return this;
     }
 
+    /** @return the number of examples in this pass */
     public int batch() {
         return batch;
     }
 
+    /** @return true while training (dropout active), false for inference */
     public boolean training() {
         return training;
     }
 
+    /** @return the threads that may split this pass */
     public Workers workers() {
         return workers;
     }

@@ -7,6 +7,7 @@ public final class Relu extends Layer {
     /** {@code y * 2^127 * 2^127} is at least 2^105 for the smallest positive float, so min(.., 1) is exactly 1. */
     private static final float HUGE = 0x1p127f;
 
+    /** @param input shape of one example; the output has the same shape */
     public Relu(Shape input) {
         super(input, input);
     }

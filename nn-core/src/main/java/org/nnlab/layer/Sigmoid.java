@@ -5,6 +5,7 @@ import org.nnlab.tensor.Shape;
 /** Logistic function {@code 1 / (1 + e^-x)}, element by element; {@code d/dx = y (1 - y)}. */
 public final class Sigmoid extends Layer {
 
+    /** @param input shape of one example; the output has the same shape */
     public Sigmoid(Shape input) {
         super(input, input);
     }

@@ -13,6 +13,10 @@ import org.nnlab.tensor.Shape;
 public final class Softmax extends Layer {
     private final int classes;
 
+    /**
+     * @param input shape of one example's logits; any shape, flattened to {@code classes} values
+     * @throws IllegalArgumentException if there are fewer than 2 classes
+     */
     public Softmax(Shape input) {
         super(input, Shape.vector(input.size()));
         this.classes = input.size();
@@ -21,6 +25,7 @@ public final class Softmax extends Layer {
         }
     }
 
+    /** @return the number of classes, the values per example */
     public int classes() {
         return classes;
     }
@@ -64,6 +69,10 @@ public final class Softmax extends Layer {
     /**
      * Mean cross-entropy of the batch, from the logits {@code in} this layer was fed.
      *
+     * @param in the logits, {@code batch x classes}
+     * @param labels the true class of each example
+     * @param batch number of examples
+     * @return the mean over the batch of {@code logsumexp(z) - z[label]}
      * @throws IllegalArgumentException naming the example if a label is outside {@code [0, classes)}
      */
     public double loss(float[] in, int[] labels, int batch) {
@@ -81,7 +90,15 @@ public final class Softmax extends Layer {
         return total / batch;
     }
 
-    /** Writes the gradient of the mean cross-entropy with respect to the logits: {@code (p - onehot) / batch}. */
+    /**
+     * Writes the gradient of the mean cross-entropy with respect to the logits: {@code (p - onehot) / batch}.
+     *
+     * @param probabilities this layer's forward output, {@code batch x classes}
+     * @param labels the true class of each example
+     * @param batch number of examples
+     * @param inGrad overwritten with the gradient, {@code batch x classes}
+     * @throws IllegalArgumentException naming the example if a label is outside {@code [0, classes)}
+     */
     public void lossGradient(float[] probabilities, int[] labels, int batch, float[] inGrad) {
         float scale = 1f / batch;
         for (int n = 0; n < batch; n++) {

@@ -5,6 +5,7 @@ import org.nnlab.tensor.Shape;
 /** Hyperbolic tangent, element by element; {@code d/dx = 1 - tanh^2}. */
 public final class Tanh extends Layer {
 
+    /** @param input shape of one example; the output has the same shape */
     public Tanh(Shape input) {
         super(input, input);
     }

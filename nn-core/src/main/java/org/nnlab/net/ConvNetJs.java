@@ -39,7 +39,14 @@ public final class ConvNetJs {
     private ConvNetJs() {
     }
 
-    /** Reads a ConvNetJS JSON file. */
+    /**
+     * Reads a ConvNetJS JSON file (what {@code JSON.stringify(net.toJSON())} writes).
+     *
+     * @param file the JSON file, at most 256 MB
+     * @return the net, with ConvNetJS's weights in nnlab's layout
+     * @throws ModelFormatException if the JSON is invalid or describes an unsupported or inconsistent net
+     * @throws IOException if the file cannot be read
+     */
     public static Net read(Path file) throws IOException {
         long size = Files.size(file);
         if (size > MAX_FILE_BYTES) {
@@ -49,7 +56,14 @@ public final class ConvNetJs {
         return fromJson(Files.readString(file, StandardCharsets.UTF_8), file.toString());
     }
 
-    /** Builds a net from ConvNetJS JSON text; {@code source} names it in errors. */
+    /**
+     * Builds a net from ConvNetJS JSON text.
+     *
+     * @param json the text
+     * @param source names the text in errors, e.g. a file name
+     * @return the net
+     * @throws ModelFormatException if the JSON is invalid or describes an unsupported or inconsistent net
+     */
     public static Net fromJson(String json, String source) throws ModelFormatException {
         Reader r = new Reader(source);
         Map<String, Object> root = r.object(Json.parse(json, source), "document");
@@ -130,7 +144,14 @@ public final class ConvNetJs {
         return new Dense(in, units);
     }
 
-    /** Writes {@code net} as ConvNetJS JSON, atomically. */
+    /**
+     * Writes {@code net} as ConvNetJS JSON, atomically.
+     *
+     * @param net the net; every layer must have a ConvNetJS counterpart
+     * @param file the file to create or replace
+     * @throws IllegalArgumentException if a layer has no ConvNetJS counterpart
+     * @throws IOException if the file cannot be written
+     */
     public static void write(Net net, Path file) throws IOException {
         String json = toJson(net);
         AtomicFiles.write(file, out -> out.write(json.getBytes(StandardCharsets.UTF_8)));
@@ -139,6 +160,10 @@ public final class ConvNetJs {
     /**
      * The net as ConvNetJS JSON, loadable with {@code new convnetjs.Net().fromJSON(JSON.parse(text))}.
      * Values are written as the exact decimal of each float, so the browser computes with nnlab's weights.
+     *
+     * @param net the net; every layer must have a ConvNetJS counterpart
+     * @return the JSON text
+     * @throws IllegalArgumentException if a layer has no ConvNetJS counterpart
      */
     public static String toJson(Net net) {
         StringBuilder sb = new StringBuilder("{\"layers\":[");

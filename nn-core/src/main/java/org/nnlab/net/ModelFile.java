@@ -44,7 +44,12 @@ public final class ModelFile {
     /** The version this library writes; it reads this one and older. */
     public static final int FORMAT_VERSION = 1;
     /** What a file holds. */
-    public enum Kind { MODEL, CHECKPOINT }
+    public enum Kind {
+        /** A trained net and its metadata. */
+        MODEL,
+        /** A net plus everything needed to resume training bitwise (see {@code org.nnlab.train.Checkpoint}). */
+        CHECKPOINT
+    }
 
     private static final byte[] MAGIC = {(byte) 0x89, 'N', 'N', 'L', 'A', 'B', '\r', '\n'};
     private static final int MAX_LAYERS = 4096, MAX_METADATA = 1024, MAX_SIDE = 1 << 16;
@@ -64,25 +69,35 @@ public final class ModelFile {
         this.writtenBy = writtenBy;
     }
 
+    /** @return the net, ready to predict */
     public Net net() {
         return net;
     }
 
-    /** The string pairs saved with the net (e.g. class names, the dataset), in file order. */
+    /** @return the string pairs saved with the net (e.g. class names, the dataset), in file order */
     public Map<String, String> metadata() {
         return metadata;
     }
 
+    /** @return whether the file is a model or a checkpoint */
     public Kind kind() {
         return kind;
     }
 
-    /** The library that wrote the file, e.g. "nnlab 0.1.0". */
+    /** @return the library that wrote the file, e.g. "nnlab 0.1.0" */
     public String writtenBy() {
         return writtenBy;
     }
 
-    /** Saves {@code net} and {@code metadata} to {@code file}, atomically (see {@link AtomicFiles}). */
+    /**
+     * Saves {@code net} and {@code metadata} to {@code file}, atomically (see {@link AtomicFiles}).
+     *
+     * @param net the net; built-in layers only
+     * @param file the file to create or replace
+     * @param metadata string pairs to keep with the net, e.g. class names
+     * @throws IllegalArgumentException if a layer is not a built-in type
+     * @throws IOException if the file cannot be written
+     */
     public static void save(Net net, Path file, Map<String, String> metadata) throws IOException {
         AtomicFiles.write(file, out -> {
             BinaryWriter w = new BinaryWriter(out);
@@ -91,7 +106,14 @@ public final class ModelFile {
         });
     }
 
-    /** Reads a model or a checkpoint's net; see the class comment for what is checked. */
+    /**
+     * Reads a model or a checkpoint's net; see the class comment for what is checked.
+     *
+     * @param file a file written by {@link #save} or {@code Checkpoint.save}
+     * @return the net, its metadata, kind and writer
+     * @throws ModelFormatException if the file is not a valid model (names the field and offset)
+     * @throws IOException if the file cannot be read
+     */
     public static ModelFile load(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
             BinaryReader r = new BinaryReader(in, file.toString(), Files.size(file));
@@ -108,6 +130,11 @@ public final class ModelFile {
      * Writes the header, architecture, metadata and parameters; a checkpoint writer adds its section
      * and then calls {@link BinaryWriter#finish()}.
      *
+     * @param w where to write
+     * @param net the net
+     * @param kind model or checkpoint
+     * @param metadata string pairs to keep with the net
+     * @throws IOException if writing fails
      * @throws IllegalArgumentException if a layer is not one of the built-in types
      */
     public static void writeNet(BinaryWriter w, Net net, Kind kind, Map<String, String> metadata)
@@ -156,7 +183,15 @@ public final class ModelFile {
         }
     }
 
-    /** Reads and validates everything up to the end of the parameters. */
+    /**
+     * Reads and validates everything up to the end of the parameters; a checkpoint reader continues with
+     * its own section, then {@link BinaryReader#verifyChecksum()}.
+     *
+     * @param r the file's reader, at offset 0
+     * @return the net and what came with it
+     * @throws ModelFormatException if the file is not a valid model (names the field and offset)
+     * @throws IOException if the file cannot be read
+     */
     public static ModelFile readNet(BinaryReader r) throws IOException {
         if (r.remaining() < MAGIC.length) {
             throw r.error("magic", 0, "expected an nnlab model file (starting 89 'NNLAB' 0D 0A), found a file of "

@@ -59,7 +59,14 @@ public final class Net {
         initialize();
     }
 
-    /** Starts a net on inputs of {@code height x width x channels}. */
+    /**
+     * Starts a net on inputs of {@code height x width x channels}.
+     *
+     * @param height input height in pixels
+     * @param width input width in pixels
+     * @param channels input channels (1 for grey, 3 for RGB)
+     * @return a builder; add layers, then {@link NetBuilder#build()}
+     */
     public static NetBuilder builder(int height, int width, int channels) {
         return new NetBuilder(height, width, channels);
     }
@@ -83,23 +90,27 @@ public final class Net {
         }
     }
 
+    /** @return the shape of one input example */
     public Shape inputShape() {
         return inputShape;
     }
 
+    /** @return the shape of one output example, e.g. {@code 1x1x10} for ten classes */
     public Shape outputShape() {
         return layers.get(layers.size() - 1).outputShape();
     }
 
+    /** @return the layers in order, unmodifiable */
     public List<Layer> layers() {
         return layers;
     }
 
-    /** All trainable parameters, layer by layer. */
+    /** @return all trainable parameters, layer by layer, unmodifiable (their arrays are live) */
     public List<Parameter> parameters() {
         return parameters;
     }
 
+    /** @return the number of trainable values (weights and biases) */
     public long parameterCount() {
         long total = 0;
         for (Parameter p : parameters) {
@@ -108,15 +119,23 @@ public final class Net {
         return total;
     }
 
+    /** @return the seed of the initial weights and dropout masks */
     public long seed() {
         return seed;
     }
 
+    /** @return the number of threads each call may use, the caller's included */
     public int threads() {
         return workers.threads();
     }
 
-    /** Uses {@code threads} threads (including the caller) inside each call. Default 1. */
+    /**
+     * Uses {@code threads} threads (including the caller) inside each call. Default 1. Results are
+     * bitwise the same for any thread count.
+     *
+     * @param threads at least 1
+     * @throws IllegalArgumentException if {@code threads < 1}
+     */
     public void setThreads(int threads) {
         if (threads == workers.threads()) {
             return;
@@ -135,7 +154,7 @@ public final class Net {
         }
     }
 
-    /** One line per layer: index, type, output shape, parameter count, settings; then the total. */
+    /** @return one line per layer (index, type, output shape, parameter count, settings), then the total */
     public String summary() {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format("%-3s %-10s %-10s %8s  %s%n", "#", "layer", "output", "params", "settings"));
@@ -158,6 +177,10 @@ public final class Net {
      * stays valid until the next call. Low level: {@link org.nnlab.train.Trainer} and the predict
      * methods are built on it.
      *
+     * @param input at least {@code batch} examples of {@link #inputShape()}, back to back; not modified
+     * @param batch number of examples
+     * @param training true to run dropout and keep what {@link #backward} needs
+     * @return the output buffer, owned by the net: copy what must outlive the next call
      * @throws ShapeException if {@code input} holds fewer than {@code batch} examples of the input shape
      */
     public float[] forward(float[] input, int batch, boolean training) {
@@ -184,7 +207,9 @@ public final class Net {
      * adds the gradients to every parameter's {@link Parameter#grad()} (zero them first with
      * {@link #zeroGradients()}). Returns the loss.
      *
+     * @param labels the true class of each example of the last forward batch
      * @param inputGrad if not null, receives the gradient with respect to the input
+     * @return the batch's mean cross-entropy (without weight decay)
      * @throws IllegalStateException    if the net does not end in {@link Softmax} or nothing was forwarded
      * @throws IllegalArgumentException if a label is outside {@code [0, classes)}
      */
@@ -228,7 +253,9 @@ public final class Net {
      * Saves the architecture and weights to {@code file} in nnlab's model format (docs/model-format.md),
      * atomically: the file is either the old one or the complete new one, whatever happens meanwhile.
      *
+     * @param file the file to create or replace
      * @throws IllegalArgumentException if the net has a layer that is not a built-in type
+     * @throws IOException if the file cannot be written
      */
     public void save(Path file) throws IOException {
         ModelFile.save(this, file, Map.of());
@@ -238,7 +265,10 @@ public final class Net {
      * Reads a net saved by {@link #save} (or the net of a checkpoint). Everything is validated before
      * it is used; the net predicts bitwise as the saved one did.
      *
+     * @param file a model or checkpoint file
+     * @return the net, with the saved seed and one thread
      * @throws ModelFormatException naming the field and offset if the file is not a valid model
+     * @throws IOException if the file cannot be read
      */
     public static Net load(Path file) throws IOException {
         return ModelFile.load(file).net();
@@ -247,6 +277,8 @@ public final class Net {
     /**
      * Where the last {@link #forward} first produced a NaN or infinity: "the input", "the output of layer
      * 3 (Conv2d)", or null if nowhere. For error messages; scans every buffer, so not for hot loops.
+     *
+     * @return where the first non-finite value appeared, or null
      */
     public String locateNonFinite() {
         if (lastInput == null) {
@@ -279,7 +311,13 @@ public final class Net {
         }
     }
 
-    /** The most probable class of one example of {@link #inputShape()}. */
+    /**
+     * Classifies one example, in inference mode.
+     *
+     * @param example one example of {@link #inputShape()}, CHW
+     * @return the most probable class
+     * @throws ShapeException if {@code example} is not {@code inputShape().size()} values long
+     */
     public int predict(float[] example) {
         if (example.length != inputShape.size()) {
             throw new ShapeException("input: expected " + inputShape.size() + " values (" + inputShape + "), got "
@@ -292,6 +330,10 @@ public final class Net {
     /**
      * Every layer's output for one example, in inference mode, each as a tensor of that layer's output
      * shape (copies): for visualising what the layers see.
+     *
+     * @param example one example of {@link #inputShape()}, CHW
+     * @return one tensor per layer, in order
+     * @throws ShapeException if {@code example} is not {@code inputShape().size()} values long
      */
     public List<Tensor> activations(float[] example) {
         if (example.length != inputShape.size()) {
@@ -307,7 +349,13 @@ public final class Net {
         return result;
     }
 
-    /** The most probable class of each example. */
+    /**
+     * Classifies each example, in inference mode.
+     *
+     * @param batch examples of {@link #inputShape()}
+     * @return the most probable class of each example
+     * @throws ShapeException if the batch's shape is not the input shape
+     */
     public int[] predict(Tensor batch) {
         Tensor probabilities = predictProbabilities(batch);
         int classes = outputShape().size();
@@ -318,7 +366,13 @@ public final class Net {
         return result;
     }
 
-    /** The net's outputs (class probabilities for a softmax net) for each example; no randomness. */
+    /**
+     * The net's outputs (class probabilities for a softmax net) for each example; no randomness.
+     *
+     * @param batch examples of {@link #inputShape()}
+     * @return a new tensor of {@code batch.batch()} outputs
+     * @throws ShapeException if the batch's shape is not the input shape
+     */
     public Tensor predictProbabilities(Tensor batch) {
         if (!batch.shape().equals(inputShape)) {
             throw new ShapeException("input: expected examples of " + inputShape + ", got " + batch.shape());

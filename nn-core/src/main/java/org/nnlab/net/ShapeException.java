@@ -8,10 +8,15 @@ package org.nnlab.net;
 public class ShapeException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message names the layer and the shapes involved */
     public ShapeException(String message) {
         super(message);
     }
 
+    /**
+     * @param message names the layer and the shapes involved
+     * @param cause the layer constructor's exception this one explains
+     */
     public ShapeException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -19,10 +19,16 @@ public final class Adadelta implements Optimizer {
     private final float rho, eps;
     private final ParameterState state = new ParameterState(2);
 
+    /** ConvNetJS's defaults: rho 0.95, eps 1e-8. */
     public Adadelta() {
         this(0.95, 1e-8);
     }
 
+    /**
+     * @param rho decay of the running averages, in (0, 1)
+     * @param eps added inside both square roots; sets the first steps' size, &gt; 0
+     * @throws IllegalArgumentException if a setting is out of range
+     */
     public Adadelta(double rho, double eps) {
         if (!(rho > 0 && rho < 1)) {
             throw new IllegalArgumentException("rho must be in (0, 1), got " + rho);

@@ -11,10 +11,21 @@ public final class Adagrad implements Optimizer {
     private final float learningRate, eps;
     private final ParameterState state = new ParameterState(1);
 
+    /**
+     * With eps 1e-8.
+     *
+     * @param learningRate step size, &gt; 0
+     * @throws IllegalArgumentException if {@code learningRate <= 0}
+     */
     public Adagrad(double learningRate) {
         this(learningRate, 1e-8);
     }
 
+    /**
+     * @param learningRate step size, &gt; 0
+     * @param eps added to the squared-gradient sum, &gt; 0
+     * @throws IllegalArgumentException if a setting is out of range
+     */
     public Adagrad(double learningRate, double eps) {
         if (!(learningRate > 0) || !(eps > 0)) {
             throw new IllegalArgumentException("learning rate and eps must be > 0, got " + learningRate + ", " + eps);

@@ -16,14 +16,28 @@ public final class Adam implements Optimizer {
     private final ParameterState state = new ParameterState(2);
     private long step;
 
+    /** The usual defaults: lr 0.001, betas 0.9 and 0.999, eps 1e-8. */
     public Adam() {
         this(0.001);
     }
 
+    /**
+     * With betas 0.9 and 0.999, eps 1e-8.
+     *
+     * @param learningRate step size, &gt; 0
+     * @throws IllegalArgumentException if {@code learningRate <= 0}
+     */
     public Adam(double learningRate) {
         this(learningRate, 0.9, 0.999, 1e-8);
     }
 
+    /**
+     * @param learningRate step size, &gt; 0
+     * @param beta1 decay of the gradient average, in [0, 1)
+     * @param beta2 decay of the squared-gradient average, in [0, 1)
+     * @param eps added to the denominator, &gt; 0
+     * @throws IllegalArgumentException if a setting is out of range
+     */
     public Adam(double learningRate, double beta1, double beta2, double eps) {
         if (!(learningRate > 0) || !(eps > 0)) {
             throw new IllegalArgumentException("learning rate and eps must be > 0, got " + learningRate + ", " + eps);

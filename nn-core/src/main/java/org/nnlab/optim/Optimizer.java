@@ -15,6 +15,8 @@ public interface Optimizer {
     /**
      * Updates every parameter's {@link Parameter#value()} in place from its {@link Parameter#grad()},
      * which holds the gradient of the objective (mean loss over the batch plus weight decay).
+     *
+     * @param parameters the net's parameters, the same list in the same order at every step
      */
     void update(List<Parameter> parameters);
 
@@ -23,17 +25,24 @@ public interface Optimizer {
      * shaped like the parameters, parameter by parameter, made zeroed if there are none yet. They are
      * live, so a checkpoint reads them and a restore writes into them. Empty if the optimizer keeps
      * no state.
+     *
+     * @param parameters the net's parameters
+     * @return the state arrays, live
      */
     default List<float[]> state(List<Parameter> parameters) {
         return List.of();
     }
 
-    /** Updates done so far, for optimizers whose step depends on it (Adam's bias correction); else 0. */
+    /** @return the updates done so far, for optimizers whose step depends on it (Adam's bias correction); else 0 */
     default long updates() {
         return 0;
     }
 
-    /** Restores {@link #updates()} from a checkpoint. */
+    /**
+     * Restores {@link #updates()} from a checkpoint; ignored by optimizers that do not count.
+     *
+     * @param updates the count saved with the state
+     */
     default void setUpdates(long updates) {
     }
 }

@@ -16,11 +16,22 @@ public final class Sgd implements Optimizer {
     private final boolean nesterov;
     private final ParameterState state = new ParameterState(1);
 
-    /** Plain SGD. */
+    /**
+     * Plain SGD, no momentum.
+     *
+     * @param learningRate step size, &gt; 0
+     * @throws IllegalArgumentException if {@code learningRate <= 0}
+     */
     public Sgd(double learningRate) {
         this(learningRate, 0, false);
     }
 
+    /**
+     * @param learningRate step size, &gt; 0
+     * @param momentum in [0, 1); 0 for plain SGD
+     * @param nesterov Nesterov's form (needs a momentum &gt; 0)
+     * @throws IllegalArgumentException if a setting is out of range
+     */
     public Sgd(double learningRate, double momentum, boolean nesterov) {
         if (!(learningRate > 0)) {
             throw new IllegalArgumentException("learning rate must be > 0, got " + learningRate);

@@ -23,7 +23,11 @@ public final class Gemm {
     /**
      * {@code C[m x n] += A[m x k] * B[k x n]}.
      *
+     * @param m rows of A and C
+     * @param k columns of A, rows of B
+     * @param n columns of B and C
      * @param a A, row-major in {@code a} from {@code aOff}, row stride {@code k}
+     * @param aOff where A starts in {@code a}
      * @param b B as {@code k} rows of at least {@code n}
      * @param c C as {@code m} rows of at least {@code n}; modified
      */
@@ -52,7 +56,11 @@ public final class Gemm {
     /**
      * {@code C[k x n] = A[m x k]^T * B[m x n]}.
      *
+     * @param m rows of A and B
+     * @param k columns of A, rows of C
+     * @param n columns of B and C
      * @param a A, row-major in {@code a} from {@code aOff}, row stride {@code k}
+     * @param aOff where A starts in {@code a}
      * @param b B as {@code m} rows of at least {@code n}
      * @param c C as {@code k} rows of at least {@code n}; overwritten
      */
@@ -79,21 +87,46 @@ public final class Gemm {
         }
     }
 
-    /** Copies {@code count} rows of {@code n} from flat {@code src} at {@code off} into {@code rows}. */
+    /**
+     * Copies {@code count} rows of {@code n} from flat {@code src} at {@code off} into {@code rows}.
+     *
+     * @param src row-major source
+     * @param off where the first row starts in {@code src}
+     * @param n values per row
+     * @param rows destination rows, each at least {@code n} long; overwritten
+     * @param count number of rows
+     */
     public static void toRows(float[] src, int off, int n, float[][] rows, int count) {
         for (int i = 0; i < count; i++) {
             System.arraycopy(src, off + i * n, rows[i], 0, n);
         }
     }
 
-    /** Copies {@code count} rows of {@code n} into flat {@code dst} at {@code off}. */
+    /**
+     * Copies {@code count} rows of {@code n} into flat {@code dst} at {@code off}.
+     *
+     * @param rows source rows
+     * @param count number of rows
+     * @param n values per row
+     * @param dst row-major destination; overwritten
+     * @param off where the first row goes in {@code dst}
+     */
     public static void fromRows(float[][] rows, int count, int n, float[] dst, int off) {
         for (int i = 0; i < count; i++) {
             System.arraycopy(rows[i], 0, dst, off + i * n, n);
         }
     }
 
-    /** {@code y[yOff .. yOff+n) += alpha * x[xOff .. xOff+n)}. */
+    /**
+     * {@code y[yOff .. yOff+n) += alpha * x[xOff .. xOff+n)}.
+     *
+     * @param n number of values
+     * @param alpha factor on {@code x}
+     * @param x source
+     * @param xOff where the values start in {@code x}
+     * @param y destination; modified
+     * @param yOff where the values start in {@code y}
+     */
     public static void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         for (int j = 0; j < n; j++) {
             y[yOff + j] += alpha * x[xOff + j];

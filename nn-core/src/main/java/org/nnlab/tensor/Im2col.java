@@ -19,6 +19,14 @@ public final class Im2col {
     private final int paddedHeight, paddedWidth;
     private final float[] padded;
 
+    /**
+     * @param input shape of one example
+     * @param kernel kernel height and width
+     * @param stride step between kernel positions
+     * @param pad zero padding on every side
+     * @param outHeight output height, as the convolution computed it
+     * @param outWidth output width, as the convolution computed it
+     */
     public Im2col(Shape input, int kernel, int stride, int pad, int outHeight, int outWidth) {
         this.channels = input.channels();
         this.height = input.height();
@@ -33,17 +41,23 @@ public final class Im2col {
         this.padded = new float[channels * paddedHeight * paddedWidth];
     }
 
-    /** Rows of the unfolded matrix: {@code C*K*K}. */
+    /** @return the rows of the unfolded matrix: {@code C*K*K} */
     public int rows() {
         return channels * kernel * kernel;
     }
 
-    /** Columns of the unfolded matrix: output pixels. */
+    /** @return the columns of the unfolded matrix: output pixels */
     public int columns() {
         return outHeight * outWidth;
     }
 
-    /** Writes the unfolded matrix of the example at {@code in[inOff..]} as {@code C*K*K} rows of {@code P}. */
+    /**
+     * Writes the unfolded matrix of the example at {@code in[inOff..]} as {@code C*K*K} rows of {@code P}.
+     *
+     * @param in holds the example, CHW
+     * @param inOff where the example starts
+     * @param col {@link #rows()} rows of at least {@link #columns()}; overwritten
+     */
     public void unfold(float[] in, int inOff, float[][] col) {
         fillPadded(in, inOff);
         int row = 0;
@@ -67,7 +81,13 @@ public final class Im2col {
         }
     }
 
-    /** Writes the transposed unfolded matrix: {@code P} rows of {@code C*K*K}. */
+    /**
+     * Writes the transposed unfolded matrix: {@code P} rows of {@code C*K*K}.
+     *
+     * @param in holds the example, CHW
+     * @param inOff where the example starts
+     * @param colT {@link #columns()} rows of at least {@link #rows()}; overwritten
+     */
     public void unfoldTransposed(float[] in, int inOff, float[][] colT) {
         fillPadded(in, inOff);
         for (int oy = 0; oy < outHeight; oy++) {
@@ -86,7 +106,14 @@ public final class Im2col {
         }
     }
 
-    /** Adds the unfolded gradient ({@code C*K*K} rows of {@code P}) onto the example gradient at {@code out[outOff..]}. */
+    /**
+     * Adds the unfolded gradient ({@code C*K*K} rows of {@code P}) onto the example gradient at
+     * {@code out[outOff..]}: each input position receives the sum of the entries it was unfolded into.
+     *
+     * @param col the gradient with respect to the unfolded matrix
+     * @param out the example gradient, CHW; added to
+     * @param outOff where the example starts
+     */
     public void foldAdd(float[][] col, float[] out, int outOff) {
         Arrays.fill(padded, 0f);
         int row = 0;

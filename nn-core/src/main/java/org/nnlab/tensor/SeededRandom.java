@@ -14,11 +14,19 @@ public final class SeededRandom implements RandomGenerator {
     private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
     private long state;
 
+    /** @param seed the initial state; any value */
     public SeededRandom(long seed) {
         this.state = seed;
     }
 
-    /** An independent stream for {@code purpose} (e.g. "init", "shuffle"), derived from {@code seed}. */
+    /**
+     * An independent stream for {@code purpose}, derived from {@code seed}: adding a purpose never shifts
+     * another's stream.
+     *
+     * @param seed the run's seed
+     * @param purpose e.g. "init", "shuffle"
+     * @return a new stream
+     */
     public static SeededRandom forPurpose(long seed, String purpose) {
         long h = 1125899906842597L;
         for (int i = 0; i < purpose.length(); i++) {
@@ -43,12 +51,16 @@ public final class SeededRandom implements RandomGenerator {
         return StrictMath.sqrt(-2.0 * StrictMath.log(1.0 - u1)) * StrictMath.cos(2.0 * Math.PI * u2);
     }
 
-    /** The whole state, for checkpoints. */
+    /** @return the whole state, for checkpoints */
     public long state() {
         return state;
     }
 
-    /** Restores a state returned by {@link #state()}. */
+    /**
+     * Restores a state returned by {@link #state()}.
+     *
+     * @param state the saved state
+     */
     public void setState(long state) {
         this.state = state;
     }

@@ -17,6 +17,9 @@ public final class Tensor {
     /**
      * Wraps {@code data} as {@code batch} examples of {@code shape}.
      *
+     * @param shape shape of one example
+     * @param batch number of examples
+     * @param data the values, not copied
      * @throws IllegalArgumentException if {@code data} holds fewer than {@code batch * shape.size()} floats
      */
     public Tensor(Shape shape, int batch, float[] data) {
@@ -33,29 +36,44 @@ public final class Tensor {
         this.data = data;
     }
 
-    /** A new zero-filled tensor. */
+    /**
+     * A new zero-filled tensor.
+     *
+     * @param shape shape of one example
+     * @param batch number of examples
+     * @return the tensor
+     */
     public static Tensor zeros(Shape shape, int batch) {
         return new Tensor(shape, batch, new float[Math.multiplyExact(batch, shape.size())]);
     }
 
+    /** @return the shape of one example */
     public Shape shape() {
         return shape;
     }
 
+    /** @return the number of examples */
     public int batch() {
         return batch;
     }
 
-    /** The backing array; example {@code n} starts at {@link #offset(int) offset(n)}. */
+    /** @return the backing array, live; example {@code n} starts at {@link #offset(int) offset(n)} */
     public float[] data() {
         return data;
     }
 
+    /**
+     * @param example index of an example
+     * @return where it starts in {@link #data()}
+     */
     public int offset(int example) {
         return example * shape.size();
     }
 
-    /** A copy of one example's values. */
+    /**
+     * @param n index of an example
+     * @return a copy of its values
+     */
     public float[] example(int n) {
         if (n < 0 || n >= batch) {
             throw new IndexOutOfBoundsException("example " + n + " of a batch of " + batch);
@@ -67,12 +85,19 @@ public final class Tensor {
      * This batch as an EJML matrix, one row per example ({@code batch x shape.size()}), sharing this
      * tensor's array: for linear algebra on inputs or outputs (e.g. PCA of features) with EJML's ops.
      * Writes through either view are seen by both.
+     *
+     * @return the matrix view
      */
     public FMatrixRMaj asMatrix() {
         return FMatrixRMaj.wrap(batch, shape.size(), data);
     }
 
-    /** Index of the largest of {@code values[offset .. offset+length)}; the first one on ties. */
+    /**
+     * @param values the array
+     * @param offset first index to consider
+     * @param length number of values to consider
+     * @return the index (relative to {@code offset}) of the largest value; the first one on ties
+     */
     public static int argmax(float[] values, int offset, int length) {
         int best = 0;
         for (int i = 1; i < length; i++) {

@@ -19,6 +19,11 @@ public final class Workers implements AutoCloseable {
     /** The body of a split loop: handles {@code [from, to)} on worker {@code worker}. */
     @FunctionalInterface
     public interface RangeTask {
+        /**
+         * @param from first index of this part
+         * @param to end of this part, exclusive
+         * @param worker which worker runs it, {@code 0 .. threads()-1}: the index of per-thread scratch
+         */
         void run(int from, int to, int worker);
     }
 
@@ -53,6 +58,7 @@ public final class Workers implements AutoCloseable {
         }
     }
 
+    /** @return the number of threads, the caller's included */
     public int threads() {
         return threads;
     }
@@ -61,6 +67,10 @@ public final class Workers implements AutoCloseable {
      * Runs {@code task} over {@code [0, count)}, split into at most {@link #threads()} contiguous parts,
      * and returns when all parts are done. Runs on the caller alone when there is one thread or when
      * {@code count * workPerItem} is below {@link #MIN_PARALLEL_WORK}.
+     *
+     * @param count number of items
+     * @param workPerItem rough operations per item, to decide whether splitting pays
+     * @param task the loop body; its exception is rethrown here after all parts finish
      */
     public void forEach(int count, long workPerItem, RangeTask task) {
         int p = (int) Math.min(threads, count);

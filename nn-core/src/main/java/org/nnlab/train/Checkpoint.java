@@ -61,7 +61,15 @@ public final class Checkpoint {
         this.listeners = listeners;
     }
 
-    /** Saves the trainer's state to {@code file}, atomically. */
+    /**
+     * Saves the trainer's state to {@code file}, atomically.
+     *
+     * @param trainer the trainer, between steps
+     * @param file the file to create or replace
+     * @throws NonFiniteException if a weight or optimizer value is NaN or infinite (nothing is written)
+     * @throws IllegalArgumentException if the net has a layer that is not a built-in type
+     * @throws IOException if the file cannot be written
+     */
     public static void save(Trainer trainer, Path file) throws IOException {
         save(trainer, file, Map.of());
     }
@@ -70,7 +78,12 @@ public final class Checkpoint {
      * Saves the trainer's state and {@code metadata} (e.g. an application's settings) to {@code file},
      * atomically: a crash mid-write leaves the previous file intact.
      *
+     * @param trainer the trainer, between steps
+     * @param file the file to create or replace
+     * @param metadata string pairs to keep with the checkpoint
      * @throws NonFiniteException if a weight or optimizer value is NaN or infinite (nothing is written)
+     * @throws IllegalArgumentException if the net has a layer that is not a built-in type
+     * @throws IOException if the file cannot be written
      */
     public static void save(Trainer trainer, Path file, Map<String, String> metadata) throws IOException {
         Net net = trainer.net();
@@ -131,7 +144,10 @@ public final class Checkpoint {
     /**
      * Reads and validates a checkpoint; see {@link ModelFile} for what is checked.
      *
+     * @param file a file written by {@link #save}
+     * @return the checkpoint, ready to {@link #restore} into a trainer
      * @throws ModelFormatException naming the field and offset if the file is not a valid checkpoint
+     * @throws IOException if the file cannot be read
      */
     public static Checkpoint load(Path file) throws IOException {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
@@ -194,20 +210,22 @@ public final class Checkpoint {
         }
     }
 
-    /** The net as it was at the checkpoint (its weights, dropout streams). */
+    /** @return the net as it was at the checkpoint (its weights, dropout streams) */
     public Net net() {
         return model.net();
     }
 
+    /** @return the string pairs saved with the checkpoint, in file order */
     public Map<String, String> metadata() {
         return model.metadata();
     }
 
-    /** Steps done when the checkpoint was taken. */
+    /** @return the steps done when the checkpoint was taken */
     public long steps() {
         return position.steps();
     }
 
+    /** @return the epoch in progress when the checkpoint was taken (1-based) */
     public int epoch() {
         return position.epoch();
     }
@@ -217,6 +235,7 @@ public final class Checkpoint {
      * itself), optimizer state, position and {@link Checkpointable} listeners. The trainer must have
      * been built with the same optimizer settings, batch size, decay, seed and stateful listeners.
      *
+     * @param trainer a trainer built for the checkpoint's net (or a copy of it) with the same settings
      * @throws IllegalArgumentException naming the first setting that differs; nothing is changed then
      */
     public void restore(Trainer trainer) {

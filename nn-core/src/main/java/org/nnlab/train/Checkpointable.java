@@ -6,16 +6,19 @@ package org.nnlab.train;
  * of every such listener of the trainer, in order, and gives it back on restore.
  */
 public interface Checkpointable {
-    /** Counters to save (any number, fixed for a given listener). */
+    /** @return the counters to save (any number, fixed for a given listener) */
     long[] saveCounters();
 
-    /** Arrays to save; may be live, they are only read. */
+    /** @return the arrays to save; may be live, they are only read */
     float[][] saveArrays();
 
     /**
      * Takes back what {@link #saveCounters()} and {@link #saveArrays()} gave, at the checkpoint's
      * {@code step}.
      *
+     * @param step the trainer's step count at the checkpoint
+     * @param counters what {@link #saveCounters()} returned
+     * @param arrays what {@link #saveArrays()} returned
      * @throws IllegalArgumentException if the state does not fit this listener
      */
     void restore(long step, long[] counters, float[][] arrays);

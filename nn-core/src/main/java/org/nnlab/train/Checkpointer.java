@@ -19,6 +19,7 @@ public final class Checkpointer implements TrainingListener {
     private long lastSavedStep = -1;
 
     /**
+     * @param file the checkpoint file, replaced atomically at each save
      * @param everySteps save when the step count is a multiple of this (0: never by steps)
      * @param everyEpoch also save when an epoch ends
      * @param metadata   strings to store with each checkpoint (e.g. the application's settings)
@@ -33,6 +34,7 @@ public final class Checkpointer implements TrainingListener {
         this.metadata = metadata;
     }
 
+    /** @return the checkpoint file */
     public Path file() {
         return file;
     }
@@ -51,7 +53,12 @@ public final class Checkpointer implements TrainingListener {
         }
     }
 
-    /** Saves now (e.g. when training ends between scheduled saves). */
+    /**
+     * Saves now (e.g. when training ends between scheduled saves).
+     *
+     * @param trainer the trainer, between steps
+     * @throws java.io.UncheckedIOException if the file cannot be written
+     */
     public void save(Trainer trainer) {
         try {
             Checkpoint.save(trainer, file, metadata.get());

@@ -7,6 +7,7 @@ package org.nnlab.train;
 public class NonFiniteException extends ArithmeticException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message names the step and the first layer with a non-finite value */
     public NonFiniteException(String message) {
         super(message);
     }

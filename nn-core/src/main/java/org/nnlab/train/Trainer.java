@@ -93,15 +93,21 @@ public final class Trainer {
         net.setThreads(b.threads);
     }
 
+    /**
+     * @param net the net to train; its threads are set from the builder
+     * @param optimizer the update rule
+     * @return a builder with the lab's defaults
+     */
     public static Builder builder(Net net, Optimizer optimizer) {
         return new Builder(net, optimizer);
     }
 
+    /** @return the net being trained */
     public Net net() {
         return net;
     }
 
-    /** Steps done so far. */
+    /** @return the steps done so far (skipped batches not counted) */
     public long steps() {
         return steps;
     }
@@ -109,6 +115,8 @@ public final class Trainer {
     /**
      * Wall time spent in training steps (filling batches included); evaluations and listeners (progress
      * bars, live views, checkpoints, pauses) excluded.
+     *
+     * @return seconds of training so far
      */
     public double trainingSeconds() {
         return trainingNanos / 1e9;
@@ -165,16 +173,17 @@ public final class Trainer {
         trainingNanos = p.trainingNanos();
     }
 
-    /** Batches skipped for a non-finite loss or gradient under {@link NonFinitePolicy#SKIP_BATCH}. */
+    /** @return the batches skipped for a non-finite loss or gradient under {@link NonFinitePolicy#SKIP_BATCH} */
     public long skippedSteps() {
         return skippedSteps;
     }
 
-    /** The epoch in progress, or the last one finished (1-based; 0 before training). */
+    /** @return the epoch in progress, or the last one finished (1-based; 0 before training) */
     public int epoch() {
         return epoch;
     }
 
+    /** @return examples per step */
     public int batchSize() {
         return batchSize;
     }
@@ -188,6 +197,12 @@ public final class Trainer {
      * Trains for {@code epochs} more passes over {@code data}, shuffled each epoch; the last batch of an
      * epoch may be smaller. Returns early if a listener calls {@link #stop()}; the next call goes on
      * where it stopped, in the same epoch order.
+     *
+     * @param data the training set, with its augmentation
+     * @param epochs passes to make, at least 0
+     * @throws IllegalArgumentException if {@code epochs < 0} or the data is empty
+     * @throws ShapeException if the data's shape or class count does not fit the net
+     * @throws NonFiniteException under {@link NonFinitePolicy#STOP}, if a step's loss or gradient is not finite
      */
     public void fit(Dataset data, int epochs) {
         if (epochs < 0) {
@@ -199,6 +214,12 @@ public final class Trainer {
     /**
      * Trains until {@code totalSteps} steps have been done in all, crossing epochs as needed. Training
      * N steps, then on to N + M, gives bitwise the weights of training N + M at once.
+     *
+     * @param data the training set, with its augmentation
+     * @param totalSteps the step count to reach
+     * @throws IllegalArgumentException if the data is empty or differs in size from a restored position
+     * @throws ShapeException if the data's shape or class count does not fit the net
+     * @throws NonFiniteException under {@link NonFinitePolicy#STOP}, if a step's loss or gradient is not finite
      */
     public void fitSteps(Dataset data, long totalSteps) {
         run(data, totalSteps);
@@ -287,6 +308,11 @@ public final class Trainer {
      * parameters are left untouched and, by the {@link NonFinitePolicy}, a {@link NonFiniteException}
      * names the step and the layer, or the batch is skipped (counted in {@link #skippedSteps()}, loss
      * NaN in the returned stats, listeners not called).
+     *
+     * @param batch a filled batch of the net's input shape
+     * @return the step's loss, batch size and counters
+     * @throws ShapeException if the batch's shape is not the net's input shape
+     * @throws NonFiniteException under {@link NonFinitePolicy#STOP}, if the loss or a gradient is not finite
      */
     public StepStats step(Batch batch) {
         if (!batch.shape().equals(net.inputShape())) {
@@ -369,7 +395,14 @@ public final class Trainer {
         return null;
     }
 
-    /** Accuracy, loss and confusion matrix of the net on {@code data}'s deterministic view. */
+    /**
+     * Accuracy, loss and confusion matrix of the net on {@code data}'s deterministic view.
+     *
+     * @param data the examples to classify
+     * @return the evaluation, at the current step
+     * @throws ShapeException if the data's shape or class count does not fit the net
+     * @throws IllegalArgumentException if the data is empty
+     */
     public Evaluation evaluate(Dataset data) {
         checkDataset(data);
         int classes = net.outputShape().size();
@@ -435,7 +468,12 @@ public final class Trainer {
             this.optimizer = optimizer;
         }
 
-        /** Examples per step (default 20, the lab's). */
+        /**
+         * Examples per step (default 20, the lab's).
+         *
+         * @param batchSize at least 1
+         * @return this builder
+         */
         public Builder batchSize(int batchSize) {
             if (batchSize < 1) {
                 throw new IllegalArgumentException("batch size must be >= 1, got " + batchSize);
@@ -444,17 +482,34 @@ public final class Trainer {
             return this;
         }
 
+        /**
+         * L1 weight decay: adds {@code l1 * sum |w|} (weights only) to the objective. Default 0.
+         *
+         * @param l1 finite, at least 0
+         * @return this builder
+         */
         public Builder l1Decay(double l1) {
             this.l1Decay = nonNegative(l1, "L1 decay");
             return this;
         }
 
+        /**
+         * L2 weight decay: adds {@code l2 / 2 * sum w^2} (weights only) to the objective. Default 0.
+         *
+         * @param l2 finite, at least 0
+         * @return this builder
+         */
         public Builder l2Decay(double l2) {
             this.l2Decay = nonNegative(l2, "L2 decay");
             return this;
         }
 
-        /** Threads used inside each step (default {@link #DEFAULT_THREADS}); results do not depend on it. */
+        /**
+         * Threads used inside each step (default {@link #DEFAULT_THREADS}); results do not depend on it.
+         *
+         * @param threads at least 1
+         * @return this builder
+         */
         public Builder threads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be >= 1, got " + threads);
@@ -463,18 +518,35 @@ public final class Trainer {
             return this;
         }
 
-        /** Seed for shuffling and augmentation (default 1); the net has its own seed for weights. */
+        /**
+         * Seed for shuffling and augmentation (default 1); the net has its own seed for weights.
+         *
+         * @param seed any value
+         * @return this builder
+         */
         public Builder seed(long seed) {
             this.seed = seed;
             return this;
         }
 
+        /**
+         * Adds a listener; listeners are called in the order added ({@link Checkpointer}s last).
+         *
+         * @param listener the listener
+         * @return this builder
+         */
         public Builder listener(TrainingListener listener) {
             listeners.add(listener);
             return this;
         }
 
-        /** Evaluates on {@code data} every {@code steps} steps and reports to the listeners. */
+        /**
+         * Evaluates on {@code data} every {@code steps} steps and reports to the listeners.
+         *
+         * @param steps at least 1
+         * @param data the held-out examples
+         * @return this builder
+         */
         public Builder evaluateEvery(int steps, Dataset data) {
             if (steps < 1) {
                 throw new IllegalArgumentException("evaluation interval must be >= 1 step, got " + steps);
@@ -484,12 +556,18 @@ public final class Trainer {
             return this;
         }
 
-        /** What to do when a batch gives a non-finite loss or gradient (default {@link NonFinitePolicy#STOP}). */
+        /**
+         * What to do when a batch gives a non-finite loss or gradient (default {@link NonFinitePolicy#STOP}).
+         *
+         * @param policy stop with an exception, or skip the batch
+         * @return this builder
+         */
         public Builder onNonFinite(NonFinitePolicy policy) {
             this.nonFinitePolicy = java.util.Objects.requireNonNull(policy);
             return this;
         }
 
+        /** @return the trainer; sets the net's threads */
         public Trainer build() {
             return new Trainer(this);
         }

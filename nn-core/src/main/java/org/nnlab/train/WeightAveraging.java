@@ -92,12 +92,12 @@ public final class WeightAveraging implements TrainingListener, Checkpointable {
         }
     }
 
-    /** The first step whose weights enter the mean. */
+    /** @return the first step whose weights enter the mean */
     public long firstStep() {
         return firstStep;
     }
 
-    /** Steps averaged so far. */
+    /** @return the number of steps averaged so far */
     public long count() {
         return count;
     }
@@ -105,6 +105,7 @@ public final class WeightAveraging implements TrainingListener, Checkpointable {
     /**
      * Copies the mean into {@code parameters} (the net's, in order).
      *
+     * @param parameters the net's parameters, in order; their values are overwritten
      * @throws IllegalStateException if no step has been averaged yet
      */
     public void applyTo(List<Parameter> parameters) {

@@ -20,27 +20,42 @@ import java.util.Optional;
 public record DatasetFiles(String name, List<String> classNames, List<IdxFile> files, List<URI> mirrors,
                            String npmPackage, List<Path> localCopies) {
 
-    /** One IDX file: its standard name (without .gz) and the SHA-256 of its decompressed bytes. */
+    /**
+     * One IDX file: its standard name (without .gz) and the SHA-256 of its decompressed bytes.
+     *
+     * @param name   e.g. "train-images-idx3-ubyte"
+     * @param sha256 lower-case hex digest of the decompressed file
+     */
     public record IdxFile(String name, String sha256) {
     }
 
+    /** @return the training images file */
     public IdxFile trainImages() {
         return files.get(0);
     }
 
+    /** @return the training labels file */
     public IdxFile trainLabels() {
         return files.get(1);
     }
 
+    /** @return the test images file */
     public IdxFile testImages() {
         return files.get(2);
     }
 
+    /** @return the test labels file */
     public IdxFile testLabels() {
         return files.get(3);
     }
 
-    /** The file in {@code dir}: {@code name} raw or {@code name.gz}, whichever exists (raw first). */
+    /**
+     * The file in {@code dir}: {@code name} raw or {@code name.gz}, whichever exists (raw first).
+     *
+     * @param dir where to look
+     * @param file which file
+     * @return its path, or empty if neither form exists
+     */
     public static Optional<Path> find(Path dir, IdxFile file) {
         Path raw = dir.resolve(file.name());
         if (Files.isRegularFile(raw)) {
@@ -50,7 +65,7 @@ public record DatasetFiles(String name, List<String> classNames, List<IdxFile> f
         return Files.isRegularFile(gz) ? Optional.of(gz) : Optional.empty();
     }
 
-    /** Where the files go by default: {@code $XDG_CACHE_HOME/nnlab/<name>} or {@code ~/.cache/nnlab/<name>}. */
+    /** @return where the files go by default: {@code $XDG_CACHE_HOME/nnlab/<name>} or {@code ~/.cache/nnlab/<name>} */
     public Path defaultCacheDir() {
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");

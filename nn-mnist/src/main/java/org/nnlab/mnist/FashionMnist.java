@@ -28,12 +28,27 @@ public final class FashionMnist {
     private FashionMnist() {
     }
 
-    /** Loads both splits from {@code dir} and checks each file's SHA-256. */
+    /**
+     * Loads both splits from {@code dir} (files raw or .gz) and checks each file's SHA-256.
+     *
+     * @param dir directory holding the four files
+     * @return the training and test sets
+     * @throws IdxFormatException if a file is malformed or its checksum differs
+     * @throws java.nio.file.NoSuchFileException naming the missing file and where to get it
+     * @throws IOException if a file cannot be read
+     */
     public static MnistSplits load(Path dir) throws IOException {
         return MnistSplits.load(FILES, dir);
     }
 
-    /** Fetches the verified files into {@link DatasetFiles#defaultCacheDir()} unless already there. */
+    /**
+     * Fetches the verified files into {@link DatasetFiles#defaultCacheDir()} unless already there.
+     *
+     * @param fetcher the sources to try and where to log
+     * @return the cache directory, holding the four verified files
+     * @throws MnistUnavailableException if no source delivered them; the message says where to put them
+     * @throws IOException if a file cannot be read
+     */
     public static Path fetch(Fetcher fetcher) throws IOException {
         return fetcher.fetch(FILES, FILES.defaultCacheDir());
     }

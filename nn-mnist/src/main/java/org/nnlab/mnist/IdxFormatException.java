@@ -10,10 +10,19 @@ import java.nio.file.Path;
  */
 public class IdxFormatException extends IOException {
     private static final long serialVersionUID = 1L;
+    /** The file that failed (not serialised: Path is not Serializable). */
     private final transient Path file;
+    /** Which part of the file. */
     private final String field;
+    /** Byte offset in the decompressed data. */
     private final long offset;
 
+    /**
+     * @param file the file that failed
+     * @param field which part of the file
+     * @param offset byte offset in the decompressed IDX data
+     * @param problem what was expected and what was found
+     */
     public IdxFormatException(Path file, String field, long offset, String problem) {
         super(file + ": " + field + " at byte " + offset + ": " + problem);
         this.file = file;
@@ -21,17 +30,17 @@ public class IdxFormatException extends IOException {
         this.offset = offset;
     }
 
-    /** The file that failed. */
+    /** @return the file that failed */
     public Path file() {
         return file;
     }
 
-    /** Which part of the file, e.g. "magic", "item count", "label 17". */
+    /** @return which part of the file, e.g. "magic", "item count", "label 17" */
     public String field() {
         return field;
     }
 
-    /** Byte offset in the decompressed IDX data. */
+    /** @return the byte offset in the decompressed IDX data */
     public long offset() {
         return offset;
     }

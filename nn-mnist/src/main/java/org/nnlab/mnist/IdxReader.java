@@ -34,24 +34,45 @@ public final class IdxReader {
     private IdxReader() {
     }
 
-    /** Labels: {@code count} unsigned bytes, plus the SHA-256 of the decompressed file. */
+    /**
+     * Labels: {@code count} unsigned bytes, plus the SHA-256 of the decompressed file.
+     *
+     * @param values one byte per label
+     * @param sha256 lower-case hex digest of the decompressed file
+     */
     public record Labels(byte[] values, String sha256) {
+        /** @return the number of labels */
         public int count() {
             return values.length;
         }
 
+        /**
+         * @param i label index
+         * @return label {@code i}, 0..255
+         */
         public int get(int i) {
             return values[i] & 0xff;
         }
     }
 
-    /** Images: {@code count} images of {@code rows x cols} unsigned bytes, row-major, plus the SHA-256. */
+    /**
+     * Images: {@code count} images of {@code rows x cols} unsigned bytes, row-major, plus the SHA-256.
+     *
+     * @param count  number of images
+     * @param rows   rows per image
+     * @param cols   columns per row
+     * @param pixels {@code count * rows * cols} bytes
+     * @param sha256 lower-case hex digest of the decompressed file
+     */
     public record Images(int count, int rows, int cols, byte[] pixels, String sha256) {
     }
 
     /**
      * Reads a label file and checks every label is below {@code numClasses}.
      *
+     * @param file an IDX1 file, raw or gzipped
+     * @param numClasses labels must be below this
+     * @return the labels and the file's SHA-256
      * @throws IdxFormatException if the file is malformed or a label is out of range
      * @throws IOException        if it cannot be read
      */
@@ -77,6 +98,8 @@ public final class IdxReader {
     /**
      * Reads an image file.
      *
+     * @param file an IDX3 file of unsigned bytes, raw or gzipped
+     * @return the images and the file's SHA-256
      * @throws IdxFormatException if the file is malformed
      * @throws IOException        if it cannot be read
      */

@@ -13,6 +13,11 @@ public final class MnistCheck {
     private MnistCheck() {
     }
 
+    /**
+     * Checks the four files in the given directory; exits 0 when all are valid, 1 otherwise.
+     *
+     * @param args {@code [--fashion] DIR}
+     */
     public static void main(String[] args) {
         boolean fashion = args.length > 0 && args[0].equals("--fashion");
         if (args.length != (fashion ? 2 : 1)) {

@@ -37,6 +37,9 @@ public final class MnistDataset implements Dataset {
     /**
      * Wraps {@code pixels} (count x 28 x 28 bytes) and {@code labels} (count bytes); not copied.
      *
+     * @param pixels {@code count * 28 * 28} bytes, unsigned, row-major
+     * @param labels {@code count} bytes, each a class index
+     * @param classNames one name per class
      * @throws IllegalArgumentException if the sizes disagree or a label is not a class index
      */
     public MnistDataset(byte[] pixels, byte[] labels, List<String> classNames) {
@@ -69,7 +72,13 @@ public final class MnistDataset implements Dataset {
         }
     }
 
-    /** This view with {@code crop x crop} windows (1..28): random in training, centred in evaluation. */
+    /**
+     * This view with {@code crop x crop} windows: random in training, centred in evaluation.
+     *
+     * @param crop window side, 1..28
+     * @return a new view on the same arrays
+     * @throws IllegalArgumentException if {@code crop} is outside 1..28
+     */
     public MnistDataset withCrop(int crop) {
         if (crop < 1 || crop > SIDE) {
             throw new IllegalArgumentException("crop must be in [1, 28], got " + crop);
@@ -77,11 +86,22 @@ public final class MnistDataset implements Dataset {
         return new MnistDataset(pixels, labels, classNames, first, count, crop, scaling);
     }
 
+    /**
+     * @param scaling how pixel bytes become floats
+     * @return a new view on the same arrays
+     */
     public MnistDataset withScaling(Scaling scaling) {
         return new MnistDataset(pixels, labels, classNames, first, count, crop, scaling);
     }
 
-    /** Examples {@code [from, from + length)} of this view. */
+    /**
+     * Examples {@code [from, from + length)} of this view.
+     *
+     * @param from first example
+     * @param length number of examples
+     * @return a new view on the same arrays
+     * @throws IndexOutOfBoundsException if the range is not inside this view
+     */
     public MnistDataset subset(int from, int length) {
         if (from < 0 || length < 0 || from + length > count) {
             throw new IndexOutOfBoundsException("subset [" + from + ", " + (from + length) + ") of " + count
@@ -90,14 +110,17 @@ public final class MnistDataset implements Dataset {
         return new MnistDataset(pixels, labels, classNames, first + from, length, crop, scaling);
     }
 
+    /** @return one name per class */
     public List<String> classNames() {
         return classNames;
     }
 
+    /** @return the window side, 1..28 (28: no cropping) */
     public int crop() {
         return crop;
     }
 
+    /** @return how pixel bytes become floats */
     public Scaling scaling() {
         return scaling;
     }
@@ -131,7 +154,15 @@ public final class MnistDataset implements Dataset {
         copyWindow(index, dx, dy, dst, offset);
     }
 
-    /** Copies the {@code crop x crop} window at column {@code dx}, row {@code dy} of example {@code index}. */
+    /**
+     * Copies the {@code crop x crop} window at column {@code dx}, row {@code dy} of example {@code index}.
+     *
+     * @param index example in this view
+     * @param dx first column, {@code 0 .. 28 - crop}
+     * @param dy first row, {@code 0 .. 28 - crop}
+     * @param dst receives {@code crop * crop} scaled values
+     * @param offset where they start in {@code dst}
+     */
     public void copyWindow(int index, int dx, int dy, float[] dst, int offset) {
         checkIndex(index);
         if (dx < 0 || dy < 0 || dx + crop > SIDE || dy + crop > SIDE) {
@@ -147,7 +178,10 @@ public final class MnistDataset implements Dataset {
         }
     }
 
-    /** The raw 0-255 pixels of example {@code index}, 28x28 row-major (a copy). */
+    /**
+     * @param index example in this view
+     * @return the raw 0-255 pixels of the example, 28x28 row-major (a copy)
+     */
     public int[] rawImage(int index) {
         checkIndex(index);
         int[] out = new int[SIDE * SIDE];

@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** The training and test sets of one MNIST-format dataset, full 28x28, pixels scaled to [0, 1]. */
+/**
+ * The training and test sets of one MNIST-format dataset, full 28x28, pixels scaled to [0, 1].
+ *
+ * @param train the training set
+ * @param test  the test set
+ */
 public record MnistSplits(MnistDataset train, MnistDataset test) {
 
     /**
@@ -12,6 +17,10 @@ public record MnistSplits(MnistDataset train, MnistDataset test) {
      *
      * @param files which dataset
      * @param dir   directory holding the files, raw or .gz
+     * @return both splits
+     * @throws IdxFormatException if a file is malformed or its checksum differs
+     * @throws NoSuchFileException naming the missing file and where to get it
+     * @throws IOException if a file cannot be read
      */
     public static MnistSplits load(DatasetFiles files, Path dir) throws IOException {
         return new MnistSplits(

@@ -6,6 +6,7 @@ import java.io.IOException;
 public class MnistUnavailableException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message what is missing, what each source said, and where to put the files */
     public MnistUnavailableException(String message) {
         super(message);
     }

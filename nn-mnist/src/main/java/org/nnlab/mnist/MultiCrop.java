@@ -15,7 +15,11 @@ public final class MultiCrop {
     private MultiCrop() {
     }
 
-    /** The crop offsets used: 4 windows around the centre, or the centre alone for a 28x28 view. */
+    /**
+     * @param data a cropped or full view
+     * @return the crop offsets used, {@code {dx, dy}}: 4 windows around the centre, or the centre alone
+     *     for a 28x28 view
+     */
     public static int[][] offsets(MnistDataset data) {
         int c = (MnistDataset.SIDE - data.crop()) / 2;
         if (c == 0) {
@@ -25,7 +29,12 @@ public final class MultiCrop {
         return new int[][] {{c - 1, c - 1}, {hi, c - 1}, {c - 1, hi}, {hi, hi}};
     }
 
-    /** Fraction of {@code data} classified correctly by the averaged probabilities. */
+    /**
+     * @param net a net taking {@code data}'s crops
+     * @param data the examples
+     * @return the fraction of {@code data} classified correctly by the probabilities averaged over
+     *     {@link #offsets}
+     */
     public static double accuracy(Net net, MnistDataset data) {
         int[][] offsets = offsets(data);
         int classes = net.outputShape().size();
