@@ -15,7 +15,11 @@ import org.nnlab.tensor.Workers;
  * channels = filters. Weights are {@code [filters][C][kernel][kernel]}, biases {@code [filters]}.
  *
  * <p>Computed as im2col + matrix product per example: {@code out[F][P] = W[F][CKK] * col[CKK][P]} with
- * the {@code P} output pixels innermost (see {@link Gemm}). Work splits over examples; parameter
+ * the {@code P} output pixels innermost (see {@link Gemm}); with stride 1 in {@link Im2col}'s wide
+ * form. The input gradient is, for stride 1, itself such a convolution: of the output gradient, padded
+ * by {@code kernel - 1 - pad}, with the weights flipped and channels swapped; other strides fold the
+ * gradient of the unfolded matrix back. The weight gradient is {@code dOut[F][P] * colT[P][CKK]}.
+ * Work splits over examples; parameter
  * gradients are summed per fixed group of examples and the groups reduced in order (see
  * {@link #MAX_GROUPS}), so no work is repeated across threads and the result is thread-count free.
  */
@@ -31,6 +35,8 @@ public final class Conv2d extends Layer {
     private final float[][][] groupWeightGrads;
     private final float[][] groupBiasGrads;
     private final int ckk, pixels;
+    /** Stride 1: the input gradient is a convolution with these weights, {@code [C][F][K][K]} flipped. */
+    private final float[] flipped;
 
     // Arguments of the pass in flight, read by the range tasks (bound once to avoid allocation).
     private float[] in, out, outGrad, inGrad;
@@ -62,6 +68,7 @@ public final class Conv2d extends Layer {
         this.biases = Parameter.biases("biases [" + filters + "]", filters);
         this.groupWeightGrads = new float[MAX_GROUPS][filters][ckk];
         this.groupBiasGrads = new float[MAX_GROUPS][filters];
+        this.flipped = stride == 1 ? new float[input.channels() * filters * kernel * kernel] : null;
     }
 
     private static int outSize(int in, int kernel, int stride, int pad, Shape input) {
@@ -147,9 +154,22 @@ public final class Conv2d extends Layer {
     private final class Scratch {
         final Im2col im2col = new Im2col(inputShape(), kernel, stride, pad, outputShape().height(),
                 outputShape().width());
-        final float[][] col = new float[ckk][pixels];
+        final int columns = stride == 1 ? im2col.wideColumns() : pixels;
+        final float[][] col = new float[ckk][Math.max(columns, pixels)];
         final float[][] colT = new float[pixels][ckk];
-        final float[][] outRows = new float[filters][pixels];
+        final float[][] outRows = new float[filters][Math.max(columns, pixels)];
+        // the input gradient as a convolution (stride 1); made on first use, the first layer never needs it
+        Im2col gradIm2col;
+        float[][] gradCol, inRows;
+
+        void reserveInputGradient() {
+            if (gradIm2col == null) {
+                Shape in = inputShape();
+                gradIm2col = new Im2col(outputShape(), kernel, 1, kernel - 1 - pad, in.height(), in.width());
+                gradCol = new float[gradIm2col.rows()][gradIm2col.wideColumns()];
+                inRows = new float[in.channels()][gradIm2col.wideColumns()];
+            }
+        }
     }
 
     @Override
@@ -164,12 +184,20 @@ public final class Conv2d extends Layer {
         float[] w = weights.value(), b = biases.value();
         int inSize = inputShape().size(), outSize = outputShape().size();
         for (int n = from; n < to; n++) {
-            s.im2col.unfold(in, n * inSize, s.col);
-            for (int f = 0; f < filters; f++) {
-                Arrays.fill(s.outRows[f], b[f]);
+            if (stride == 1) {
+                s.im2col.unfoldWide(in, n * inSize, s.col);
+            } else {
+                s.im2col.unfold(in, n * inSize, s.col);
             }
-            Gemm.multAdd(filters, ckk, pixels, w, 0, s.col, s.outRows);
-            Gemm.fromRows(s.outRows, filters, pixels, out, n * outSize);
+            for (int f = 0; f < filters; f++) {
+                Arrays.fill(s.outRows[f], 0, s.columns, b[f]);
+            }
+            Gemm.multAdd(filters, ckk, s.columns, w, 0, s.col, s.outRows);
+            if (stride == 1) {
+                s.im2col.fromWide(s.outRows, filters, out, n * outSize);
+            } else {
+                Gemm.fromRows(s.outRows, filters, pixels, out, n * outSize);
+            }
         }
     }
 
@@ -181,6 +209,9 @@ public final class Conv2d extends Layer {
         this.batch = pass.batch();
         this.groupSize = (batch + MAX_GROUPS - 1) / MAX_GROUPS;
         int groups = (batch + groupSize - 1) / groupSize;
+        if (inGrad != null && stride == 1) {
+            flipWeights();
+        }
         pass.workers().forEach(groups, (long) groupSize * filters * ckk * pixels * (inGrad != null ? 2 : 1),
                 backwardTask);
         // Fixed-order reduction of the group partials: the same sums whatever thread ran which group.
@@ -197,6 +228,19 @@ public final class Conv2d extends Layer {
         }
     }
 
+    /** {@code flipped[c][f][K-1-ky][K-1-kx] = W[f][c][ky][kx]}: the input gradient's convolution weights. */
+    private void flipWeights() {
+        float[] w = weights.value();
+        int channels = inputShape().channels(), kk = kernel * kernel;
+        for (int f = 0; f < filters; f++) {
+            for (int c = 0; c < channels; c++) {
+                for (int k = 0; k < kk; k++) {
+                    flipped[(c * filters + f) * kk + (kk - 1 - k)] = w[(f * channels + c) * kk + k];
+                }
+            }
+        }
+    }
+
     /** Input gradient and this group's share of the parameter gradient, for examples of groups [from, to). */
     private void backwardGroups(int from, int to, int worker) {
         Scratch s = scratch[worker];
@@ -209,23 +253,38 @@ public final class Conv2d extends Layer {
             }
             Arrays.fill(db, 0f);
             for (int n = g * groupSize; n < Math.min(batch, (g + 1) * groupSize); n++) {
-                Gemm.toRows(outGrad, n * outSize, pixels, s.outRows, filters);
                 if (inGrad != null) {
-                    Gemm.multTransA(filters, ckk, pixels, weights.value(), 0, s.outRows, s.col);
-                    Arrays.fill(inGrad, n * inSize, (n + 1) * inSize, 0f);
-                    s.im2col.foldAdd(s.col, inGrad, n * inSize);
+                    inputGradient(s, n * outSize, n * inSize);
                 }
                 s.im2col.unfoldTransposed(in, n * inSize, s.colT);
                 Gemm.multAdd(filters, pixels, ckk, outGrad, n * outSize, s.colT, dw);
                 for (int f = 0; f < filters; f++) {
-                    float[] row = s.outRows[f];
                     float sum = 0f;
-                    for (int p = 0; p < pixels; p++) {
-                        sum += row[p];
+                    for (int p = n * outSize + f * pixels, end = p + pixels; p < end; p++) {
+                        sum += outGrad[p];
                     }
                     db[f] += sum;
                 }
             }
+        }
+    }
+
+    /** Overwrites one example's input gradient at {@code inGrad[inOff..]} from its output gradient. */
+    private void inputGradient(Scratch s, int outOff, int inOff) {
+        if (stride == 1) {
+            s.reserveInputGradient();
+            int channels = inputShape().channels(), columns = s.gradIm2col.wideColumns();
+            s.gradIm2col.unfoldWide(outGrad, outOff, s.gradCol);
+            for (int c = 0; c < channels; c++) {
+                Arrays.fill(s.inRows[c], 0, columns, 0f);
+            }
+            Gemm.multAdd(channels, s.gradIm2col.rows(), columns, flipped, 0, s.gradCol, s.inRows);
+            s.gradIm2col.fromWide(s.inRows, channels, inGrad, inOff);
+        } else {
+            Gemm.toRows(outGrad, outOff, pixels, s.outRows, filters);
+            Gemm.multTransA(filters, ckk, pixels, weights.value(), 0, s.outRows, s.col);
+            Arrays.fill(inGrad, inOff, inOff + inputShape().size(), 0f);
+            s.im2col.foldAdd(s.col, inGrad, inOff);
         }
     }
 }
