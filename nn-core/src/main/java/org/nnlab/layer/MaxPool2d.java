@@ -85,6 +85,10 @@ public final class MaxPool2d extends Layer {
                 for (int oy = 0; oy < outH; oy++) {
                     int o = n * outSize + (c * outH + oy) * outW;
                     int corner = plane + oy * stride * inW;
+                    if (window == 2 || window == 3) {
+                        smallWindows(in, out, argmax, o, corner, outW);
+                        continue;
+                    }
                     for (int ox = 0; ox < outW; ox++) {
                         out[o + ox] = in[corner + ox * stride];
                         argmax[o + ox] = corner + ox * stride;
@@ -105,6 +109,49 @@ public final class MaxPool2d extends Layer {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * One output row for 2x2 and 3x3 windows, each window written out with locals and branch-free
+     * selects: 3.6x faster than the general loop for the lab's first pool (56 vs 200 us per batch of
+     * 20, docs/design-notes.md). Same scan order and strict {@code >}, so the same results and ties.
+     */
+    private void smallWindows(float[] in, float[] out, int[] argmax, int o, int corner, int outW) {
+        int w = inputShape().width();
+        for (int ox = 0; ox < outW; ox++) {
+            int p = corner + ox * stride;
+            float best = in[p];
+            int arg = p;
+            float v = in[p + 1];
+            boolean b = v > best;
+            arg = b ? p + 1 : arg;
+            best = b ? v : best;
+            if (window == 3) {
+                v = in[p + 2];
+                b = v > best;
+                arg = b ? p + 2 : arg;
+                best = b ? v : best;
+            }
+            for (int ky = 1; ky < window; ky++) {
+                int row = p + ky * w;
+                v = in[row];
+                b = v > best;
+                arg = b ? row : arg;
+                best = b ? v : best;
+                v = in[row + 1];
+                b = v > best;
+                arg = b ? row + 1 : arg;
+                best = b ? v : best;
+                if (window == 3) {
+                    v = in[row + 2];
+                    b = v > best;
+                    arg = b ? row + 2 : arg;
+                    best = b ? v : best;
+                }
+            }
+            out[o + ox] = best;
+            argmax[o + ox] = arg;
         }
     }
 
