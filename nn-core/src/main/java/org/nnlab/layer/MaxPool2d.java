@@ -116,40 +116,45 @@ public final class MaxPool2d extends Layer {
      * One output row for 2x2 and 3x3 windows, each window written out with locals and branch-free
      * selects: 3.6x faster than the general loop for the lab's first pool (56 vs 200 us per batch of
      * 20, docs/design-notes.md). Same scan order and strict {@code >}, so the same results and ties.
+     * In a whole training step the first pool still costs ~14 % (JMH {@code -prof stack}): see
+     * docs/benchmarks.md.
      */
     private void smallWindows(float[] in, float[] out, int[] argmax, int o, int corner, int outW) {
-        int w = inputShape().width();
+        if (window == 2) {
+            windows2(in, out, argmax, o, corner, outW, inputShape().width(), stride);
+        } else {
+            windows3(in, out, argmax, o, corner, outW, inputShape().width(), stride);
+        }
+    }
+
+    private static void windows2(float[] in, float[] out, int[] argmax, int o, int corner, int outW, int w,
+                                 int stride) {
         for (int ox = 0; ox < outW; ox++) {
-            int p = corner + ox * stride;
-            float best = in[p];
-            int arg = p;
-            float v = in[p + 1];
-            boolean b = v > best;
-            arg = b ? p + 1 : arg;
-            best = b ? v : best;
-            if (window == 3) {
-                v = in[p + 2];
-                b = v > best;
-                arg = b ? p + 2 : arg;
-                best = b ? v : best;
-            }
-            for (int ky = 1; ky < window; ky++) {
-                int row = p + ky * w;
-                v = in[row];
-                b = v > best;
-                arg = b ? row : arg;
-                best = b ? v : best;
-                v = in[row + 1];
-                b = v > best;
-                arg = b ? row + 1 : arg;
-                best = b ? v : best;
-                if (window == 3) {
-                    v = in[row + 2];
-                    b = v > best;
-                    arg = b ? row + 2 : arg;
-                    best = b ? v : best;
-                }
-            }
+            int p = corner + ox * stride, arg = p;
+            float best = in[p], v;
+            boolean b;
+            v = in[p + 1]; b = v > best; arg = b ? p + 1 : arg; best = b ? v : best;
+            v = in[p + w]; b = v > best; arg = b ? p + w : arg; best = b ? v : best;
+            v = in[p + w + 1]; b = v > best; arg = b ? p + w + 1 : arg; best = b ? v : best;
+            out[o + ox] = best;
+            argmax[o + ox] = arg;
+        }
+    }
+
+    private static void windows3(float[] in, float[] out, int[] argmax, int o, int corner, int outW, int w,
+                                 int stride) {
+        for (int ox = 0; ox < outW; ox++) {
+            int p = corner + ox * stride, q = p + w, r = q + w, arg = p;
+            float best = in[p], v;
+            boolean b;
+            v = in[p + 1]; b = v > best; arg = b ? p + 1 : arg; best = b ? v : best;
+            v = in[p + 2]; b = v > best; arg = b ? p + 2 : arg; best = b ? v : best;
+            v = in[q]; b = v > best; arg = b ? q : arg; best = b ? v : best;
+            v = in[q + 1]; b = v > best; arg = b ? q + 1 : arg; best = b ? v : best;
+            v = in[q + 2]; b = v > best; arg = b ? q + 2 : arg; best = b ? v : best;
+            v = in[r]; b = v > best; arg = b ? r : arg; best = b ? v : best;
+            v = in[r + 1]; b = v > best; arg = b ? r + 1 : arg; best = b ? v : best;
+            v = in[r + 2]; b = v > best; arg = b ? r + 2 : arg; best = b ? v : best;
             out[o + ox] = best;
             argmax[o + ox] = arg;
         }
