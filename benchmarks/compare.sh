@@ -5,6 +5,9 @@
 #
 #   benchmarks/compare.sh [--with-pytorch] [--repeats N] [--seconds S]
 #
+# Prints the table and writes the raw rates to benchmarks/.compare/results.txt and a bar chart to
+# benchmarks/.compare/compare.png.
+#
 # Needs: a built benchmarks jar (./mvnw -q -DskipTests package), MNIST in MNIST_DIR or nnlab's cache,
 # node + npm (convnetjs is installed into benchmarks/.compare/, which git ignores). --with-pytorch
 # installs python3-torch with apt-get if /usr/bin/python3 cannot import torch (needs root).
@@ -18,7 +21,7 @@ while [ $# -gt 0 ]; do
     --with-pytorch) with_pytorch=1 ;;
     --repeats) repeats="$2"; shift ;;
     --seconds) seconds="$2"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -74,3 +77,4 @@ for key in sorted(rows):
           "%.2fx" % (n / p) if p else "-", "%.1fx" % (n / c) if c else "-"))
 print("medians of examples/s; ConvNetJS trains one example at a time on one thread (its batch 20 is internal)")
 PY
+java -cp "$jar" org.nnlab.bench.Plots compare "$results" "$work/compare.png"
