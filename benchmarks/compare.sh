@@ -3,7 +3,10 @@
 # ConvNetJS (npm "convnetjs" under node) and PyTorch CPU (Debian's python3-torch), alternating the
 # three, several repeats, median training (and inference) examples/s and the ratios nnlab / peer.
 #
-#   benchmarks/compare.sh [--with-pytorch] [--repeats N] [--seconds S]
+#   benchmarks/compare.sh [--with-pytorch] [--with-vector] [--repeats N] [--seconds S]
+#
+# --with-vector also runs nnlab with --add-modules jdk.incubator.vector (the opt-in Vector API kernel)
+# as a fourth contender, "nnlab-vector".
 #
 # Prints the table and writes the raw rates to benchmarks/.compare/results.txt and a bar chart to
 # benchmarks/.compare/compare.png.
@@ -15,13 +18,14 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
-repeats=3 seconds=4 with_pytorch=0
+repeats=3 seconds=4 with_pytorch=0 with_vector=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --with-pytorch) with_pytorch=1 ;;
+    --with-vector) with_vector=1 ;;
     --repeats) repeats="$2"; shift ;;
     --seconds) seconds="$2"; shift ;;
-    -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -51,6 +55,10 @@ for r in $(seq 1 "$repeats"); do
   for c in "${configs[@]}"; do
     set -- $c
     java -cp "$jar" org.nnlab.bench.CompareRun "$data" "$1" "$2" "$3" "$seconds" >> "$results"
+    if [ "$with_vector" = 1 ]; then
+      java --add-modules jdk.incubator.vector -cp "$jar" org.nnlab.bench.CompareRun "$data" "$1" "$2" "$3" \
+        "$seconds" 2>/dev/null >> "$results"
+    fi
     if [ "$have_torch" = 1 ]; then
       OMP_NUM_THREADS="$3" /usr/bin/python3 "$here/compare/torch_run.py" "$data" "$1" "$2" "$3" "$seconds" >> "$results"
     fi
@@ -64,17 +72,21 @@ rows = {}
 for line in open(sys.argv[1]):
     who, mode, batch, threads, rate = line.split()
     rows.setdefault((mode, int(batch), int(threads)), {}).setdefault(who, []).append(float(rate))
+vec = any("nnlab-vector" in r for r in rows.values())
 print("%-6s %6s %7s %12s %12s %12s %9s %9s" % ("mode", "batch", "threads", "nnlab", "pytorch", "convnetjs",
-                                                  "/pytorch", "/convnetjs"))
+                                                  "/pytorch", "/convnetjs")
+      + ("  %12s %9s" % ("nnlab-vector", "/pytorch") if vec else ""))
 cj = statistics.median(rows.get(("train", 20, 1), {}).get("convnetjs", [float("nan")]))
 for key in sorted(rows):
     r = rows[key]
     med = {k: statistics.median(v) for k, v in r.items()}
     n, p = med.get("nnlab"), med.get("pytorch")
     c = cj if key[0] == "train" else None
+    v = med.get("nnlab-vector")
     print("%-6s %6d %7d %12.0f %12s %12s %9s %9s" % (key[0], key[1], key[2], n,
           "%.0f" % p if p else "-", "%.0f" % c if c else "-",
-          "%.2fx" % (n / p) if p else "-", "%.1fx" % (n / c) if c else "-"))
+          "%.2fx" % (n / p) if p else "-", "%.1fx" % (n / c) if c else "-")
+          + ("  %12.0f %9s" % (v, "%.2fx" % (v / p) if p else "-") if vec and v else ""))
 print("medians of examples/s; ConvNetJS trains one example at a time on one thread (its batch 20 is internal)")
 PY
 java -cp "$jar" org.nnlab.bench.Plots compare "$results" "$work/compare.png"

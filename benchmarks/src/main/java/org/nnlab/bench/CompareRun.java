@@ -55,7 +55,8 @@ public final class CompareRun {
             }
             rate = count / ((System.nanoTime() - start) / 1e9);
         }
-        System.out.printf(Locale.ROOT, "nnlab %s %d %d %.1f%n", mode, batch, threads, rate);
+        System.out.printf(Locale.ROOT, "%s %s %d %d %.1f%n",
+                org.nnlab.tensor.Gemm.vectorized() ? "nnlab-vector" : "nnlab", mode, batch, threads, rate);
         net.setThreads(1);
     }
 

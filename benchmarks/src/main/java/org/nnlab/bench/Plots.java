@@ -69,7 +69,7 @@ public final class Plots {
                 .title("Lab net, examples/s (median of repeats; one run of benchmarks/compare.sh)")
                 .xAxisTitle("mode, batch, threads").yAxisTitle("examples/s").build();
         chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        for (String who : List.of("nnlab", "pytorch", "convnetjs")) {
+        for (String who : List.of("nnlab", "nnlab-vector", "pytorch", "convnetjs")) {
             List<Double> values = new ArrayList<>();
             boolean any = false;
             for (String c : configs) {

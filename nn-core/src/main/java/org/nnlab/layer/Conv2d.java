@@ -192,7 +192,7 @@ public final class Conv2d extends Layer {
             for (int f = 0; f < filters; f++) {
                 Arrays.fill(s.outRows[f], 0, s.columns, b[f]);
             }
-            Gemm.multAdd(filters, ckk, s.columns, w, 0, s.col, s.outRows);
+            Gemm.multAddFast(filters, ckk, s.columns, w, 0, s.col, s.outRows);
             if (stride == 1) {
                 s.im2col.fromWide(s.outRows, filters, out, n * outSize);
             } else {
@@ -257,7 +257,7 @@ public final class Conv2d extends Layer {
                     inputGradient(s, n * outSize, n * inSize);
                 }
                 s.im2col.unfoldTransposed(in, n * inSize, s.colT);
-                Gemm.multAdd(filters, pixels, ckk, outGrad, n * outSize, s.colT, dw);
+                Gemm.multAddFast(filters, pixels, ckk, outGrad, n * outSize, s.colT, dw);
                 for (int f = 0; f < filters; f++) {
                     float sum = 0f;
                     for (int p = n * outSize + f * pixels, end = p + pixels; p < end; p++) {
@@ -278,7 +278,7 @@ public final class Conv2d extends Layer {
             for (int c = 0; c < channels; c++) {
                 Arrays.fill(s.inRows[c], 0, columns, 0f);
             }
-            Gemm.multAdd(channels, s.gradIm2col.rows(), columns, flipped, 0, s.gradCol, s.inRows);
+            Gemm.multAddFast(channels, s.gradIm2col.rows(), columns, flipped, 0, s.gradCol, s.inRows);
             s.gradIm2col.fromWide(s.inRows, channels, inGrad, inOff);
         } else {
             Gemm.toRows(outGrad, outOff, pixels, s.outRows, filters);

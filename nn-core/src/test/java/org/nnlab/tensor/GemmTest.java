@@ -83,6 +83,50 @@ class GemmTest {
         }
     }
 
+    /**
+     * The convolutions' product: bitwise the index-order loop, with a fused multiply-add per term when
+     * the Vector API kernel is on (the "vector-api" surefire run) and plain {@code *}, {@code +} when off.
+     * Sizes cross the kernel's 4-row and 2-vector blocks and its tails.
+     */
+    @Property(tries = 80)
+    void multAddFastIsTheIndexOrderChain(@ForAll @IntRange(min = 1, max = 11) int m,
+                                         @ForAll @IntRange(min = 1, max = 30) int k,
+                                         @ForAll @IntRange(min = 1, max = 80) int n,
+                                         @ForAll @IntRange(min = 0, max = 5) int aOff, @ForAll long seed) {
+        SeededRandom random = new SeededRandom(seed);
+        float[] a = randoms(aOff + m * k, random);
+        float[][] b = new float[k][];
+        for (int i = 0; i < k; i++) {
+            b[i] = randoms(n, random);
+        }
+        float[][] c = new float[m][];
+        for (int i = 0; i < m; i++) {
+            c[i] = randoms(n, random);
+        }
+        float[][] expected = new float[m][n];
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = c[i][j];
+                for (int p = 0; p < k; p++) {
+                    float x = a[aOff + i * k + p], y = b[p][j];
+                    s = Gemm.vectorized() ? Math.fma(x, y, s) : s + x * y;
+                }
+                expected[i][j] = s;
+            }
+        }
+        Gemm.multAddFast(m, k, n, a, aOff, b, c);
+        for (int i = 0; i < m; i++) {
+            assertArrayEquals(expected[i], c[i], 0f, "row " + i + (Gemm.vectorized() ? " (Vector API)" : ""));
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void theVectorApiRunReallyUsesIt() {
+        boolean moduleOn = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+        assertEquals(moduleOn && !"false".equals(System.getProperty("nnlab.vector")), Gemm.vectorized());
+        System.out.println("GemmTest: Vector API kernel " + (Gemm.vectorized() ? "ON" : "off"));
+    }
+
     private static float maxAbs(float[] x) {
         float m = 0;
         for (float v : x) {
