@@ -35,6 +35,8 @@ public final class Conv2d extends Layer {
     private final float[][][] groupWeightGrads;
     private final float[][] groupBiasGrads;
     private final int ckk, pixels;
+    /** Weight-gradient rows padded to a multiple of 16 floats (zeros): no scalar tail in the product. */
+    private final int ckkRow;
     /** Stride 1: the input gradient is a convolution with these weights, {@code [C][F][K][K]} flipped. */
     private final float[] flipped;
 
@@ -66,7 +68,8 @@ public final class Conv2d extends Layer {
         this.weights = Parameter.weights("weights [" + filters + "][" + input.channels() + "][" + kernel + "]["
                 + kernel + "]", filters * ckk);
         this.biases = Parameter.biases("biases [" + filters + "]", filters);
-        this.groupWeightGrads = new float[MAX_GROUPS][filters][ckk];
+        this.ckkRow = (ckk + 15) / 16 * 16;
+        this.groupWeightGrads = new float[MAX_GROUPS][filters][ckkRow];
         this.groupBiasGrads = new float[MAX_GROUPS][filters];
         this.flipped = stride == 1 ? new float[input.channels() * filters * kernel * kernel] : null;
     }
@@ -156,7 +159,7 @@ public final class Conv2d extends Layer {
                 outputShape().width());
         final int columns = stride == 1 ? im2col.wideColumns() : pixels;
         final float[][] col = new float[ckk][Math.max(columns, pixels)];
-        final float[][] colT = new float[pixels][ckk];
+        final float[][] colT = new float[pixels][ckkRow];
         final float[][] outRows = new float[filters][Math.max(columns, pixels)];
         // the input gradient as a convolution (stride 1); made on first use, the first layer never needs it
         Im2col gradIm2col;
@@ -257,7 +260,7 @@ public final class Conv2d extends Layer {
                     inputGradient(s, n * outSize, n * inSize);
                 }
                 s.im2col.unfoldTransposed(in, n * inSize, s.colT);
-                Gemm.multAddFast(filters, pixels, ckk, outGrad, n * outSize, s.colT, dw);
+                Gemm.multAddFast(filters, pixels, ckkRow, outGrad, n * outSize, s.colT, dw);
                 for (int f = 0; f < filters; f++) {
                     float sum = 0f;
                     for (int p = n * outSize + f * pixels, end = p + pixels; p < end; p++) {
