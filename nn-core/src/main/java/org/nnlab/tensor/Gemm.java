@@ -21,8 +21,25 @@ public final class Gemm {
      * Whether {@link #multAddFast} uses the Vector API kernel: when the JVM was started with
      * {@code --add-modules jdk.incubator.vector}, unless {@code -Dnnlab.vector=false}.
      */
-    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()
-            && !"false".equals(System.getProperty("nnlab.vector"));
+    private static final Kernel VECTOR = loadVectorKernel();
+
+    /** A {@code C += A B} implementation; the optional one lives in {@code VectorGemm}. */
+    interface Kernel {
+        void multAdd(int m, int k, int n, float[] a, int aOff, float[][] b, float[][] c);
+    }
+
+    /** Loaded by name, so nothing links against the incubator module unless the JVM has it. */
+    private static Kernel loadVectorKernel() {
+        if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()
+                || "false".equals(System.getProperty("nnlab.vector"))) {
+            return null;
+        }
+        try {
+            return (Kernel) Class.forName("org.nnlab.tensor.VectorGemm").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("jdk.incubator.vector is present but nnlab's kernel for it failed to load", e);
+        }
+    }
 
     private Gemm() {
     }
@@ -33,7 +50,7 @@ public final class Gemm {
      *     Java 17 runtime vectorises
      */
     public static boolean vectorized() {
-        return VECTOR;
+        return VECTOR != null;
     }
 
     /**
@@ -51,8 +68,8 @@ public final class Gemm {
      * @param c C as {@code m} rows of at least {@code n}; modified
      */
     public static void multAddFast(int m, int k, int n, float[] a, int aOff, float[][] b, float[][] c) {
-        if (VECTOR) {
-            VectorGemm.multAdd(m, k, n, a, aOff, b, c);
+        if (VECTOR != null) {
+            VECTOR.multAdd(m, k, n, a, aOff, b, c);
         } else {
             multAdd(m, k, n, a, aOff, b, c);
         }
