@@ -19,10 +19,15 @@ import java.util.Arrays;
  * {@code (c, ky, kx)} of the unfolded matrix is one contiguous slice of the padded channel plane,
  * starting at {@code ky * paddedWidth + kx}: a single {@code arraycopy} instead of one per output row.
  * The {@code paddedWidth - outWidth} extra columns per row are computed and dropped
- * ({@link #fromWide}); for the lab's 12x12 second conv that is 188 columns for 144 pixels, and it
+ * ({@link #fromWide}); for the lab's 12x12 second conv that is 192 columns (188, rounded up to {@link #LANES}) for 144 pixels, and it
  * still wins (docs/design-notes.md).
  */
 public final class Im2col {
+    /**
+     * Wide rows are a multiple of this many floats so the products over them have no scalar tail: the
+     * Vector API kernel spent a fifth of a training step in its tails before (docs/design-notes.md).
+     */
+    public static final int LANES = 16;
     private final int channels, height, width, kernel, stride, pad, outHeight, outWidth;
     private final int paddedHeight, paddedWidth;
     private final float[] padded;
@@ -46,7 +51,9 @@ public final class Im2col {
         this.outWidth = outWidth;
         this.paddedHeight = height + 2 * pad;
         this.paddedWidth = width + 2 * pad;
-        this.padded = new float[channels * paddedHeight * paddedWidth];
+        // wide rows are read up to wideColumns() past their start: the last channel's may run this far over
+        int overrun = wideColumns() - ((outHeight - 1) * paddedWidth + outWidth);
+        this.padded = new float[channels * paddedHeight * paddedWidth + overrun];
     }
 
     /** @return the rows of the unfolded matrix: {@code C*K*K} */
@@ -59,9 +66,13 @@ public final class Im2col {
         return outHeight * outWidth;
     }
 
-    /** @return the columns of the wide unfolded matrix, {@code (outHeight - 1) * paddedWidth + outWidth} */
+    /**
+     * @return the columns of the wide unfolded matrix: {@code (outHeight - 1) * paddedWidth + outWidth},
+     *     rounded up to a multiple of {@value #LANES}
+     */
     public int wideColumns() {
-        return (outHeight - 1) * paddedWidth + outWidth;
+        int columns = (outHeight - 1) * paddedWidth + outWidth;
+        return (columns + LANES - 1) / LANES * LANES;
     }
 
     /**
