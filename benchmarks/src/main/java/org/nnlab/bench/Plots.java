@@ -8,8 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.imageio.ImageIO;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
@@ -18,6 +16,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 import org.nnlab.io.AtomicFiles;
+import org.nnlab.io.Json;
 
 /**
  * The charts of docs/benchmarks.md, from data the scripts wrote:
@@ -93,7 +92,7 @@ public final class Plots {
         Path longest = null;
         long longestSteps = -1;
         for (Path run : runs) {
-            String summary = Files.readString(run.resolve("summary.json"));
+            Path summary = run.resolve("summary.json");
             long steps = (long) number(summary, "steps");
             finalX.add(number(summary, "train_seconds"));
             finalY.add(100 * number(summary, "test_accuracy"));
@@ -102,8 +101,7 @@ public final class Plots {
                 longest = run;
             }
         }
-        String summary = Files.readString(longest.resolve("summary.json"));
-        double secondsPerStep = number(summary, "train_seconds") / longestSteps;
+        double secondsPerStep = number(longest.resolve("summary.json"), "train_seconds") / longestSteps;
         List<Double> x = new ArrayList<>(), y = new ArrayList<>();
         for (String line : Files.readAllLines(longest.resolve("evaluations.csv"))) {
             String[] f = line.split(",");
@@ -126,12 +124,14 @@ public final class Plots {
         return n % 2 == 1 ? s.get(n / 2) : (s.get(n / 2 - 1) + s.get(n / 2)) / 2;
     }
 
-    private static double number(String json, String key) {
-        Matcher m = Pattern.compile("\"" + key + "\":\\s*([-0-9.eE]+)").matcher(json);
-        if (!m.find()) {
-            throw new IllegalArgumentException("no number \"" + key + "\" in " + json);
+    /** A number from a lab run's {@code summary.json}, read with nnlab's strict JSON parser. */
+    private static double number(Path summary, String key) throws IOException {
+        Object root = Json.parse(Files.readString(summary), summary.toString());
+        Object value = root instanceof Map<?, ?> fields ? fields.get(key) : null;
+        if (!(value instanceof Double d)) {
+            throw new IllegalArgumentException(summary + ": no number \"" + key + "\"");
         }
-        return Double.parseDouble(m.group(1));
+        return d;
     }
 
     private static void write(Path out, java.awt.image.BufferedImage image) throws IOException {

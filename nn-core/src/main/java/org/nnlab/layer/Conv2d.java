@@ -35,7 +35,7 @@ public final class Conv2d extends Layer {
     private final float[][][] groupWeightGrads;
     private final float[][] groupBiasGrads;
     private final int ckk, pixels;
-    /** Weight-gradient rows padded to a multiple of 16 floats (zeros): no scalar tail in the product. */
+    /** Weight-gradient rows padded to a multiple of {@link Gemm#LANES} floats (zeros): no tail in the product. */
     private final int ckkRow;
     /** Stride 1: the input gradient is a convolution with these weights, {@code [C][F][K][K]} flipped. */
     private final float[] flipped;
@@ -68,7 +68,7 @@ public final class Conv2d extends Layer {
         this.weights = Parameter.weights("weights [" + filters + "][" + input.channels() + "][" + kernel + "]["
                 + kernel + "]", filters * ckk);
         this.biases = Parameter.biases("biases [" + filters + "]", filters);
-        this.ckkRow = (ckk + 15) / 16 * 16;
+        this.ckkRow = (ckk + Gemm.LANES - 1) / Gemm.LANES * Gemm.LANES;
         this.groupWeightGrads = new float[MAX_GROUPS][filters][ckkRow];
         this.groupBiasGrads = new float[MAX_GROUPS][filters];
         this.flipped = stride == 1 ? new float[input.channels() * filters * kernel * kernel] : null;
@@ -157,10 +157,10 @@ public final class Conv2d extends Layer {
     private final class Scratch {
         final Im2col im2col = new Im2col(inputShape(), kernel, stride, pad, outputShape().height(),
                 outputShape().width());
-        final int columns = stride == 1 ? im2col.wideColumns() : pixels;
-        final float[][] col = new float[ckk][Math.max(columns, pixels)];
+        final int columns = im2col.productColumns();
+        final float[][] col = new float[ckk][columns];
         final float[][] colT = new float[pixels][ckkRow];
-        final float[][] outRows = new float[filters][Math.max(columns, pixels)];
+        final float[][] outRows = new float[filters][columns];
         // the input gradient as a convolution (stride 1); made on first use, the first layer never needs it
         Im2col gradIm2col;
         float[][] gradCol, inRows;
@@ -169,8 +169,8 @@ public final class Conv2d extends Layer {
             if (gradIm2col == null) {
                 Shape in = inputShape();
                 gradIm2col = new Im2col(outputShape(), kernel, 1, kernel - 1 - pad, in.height(), in.width());
-                gradCol = new float[gradIm2col.rows()][gradIm2col.wideColumns()];
-                inRows = new float[in.channels()][gradIm2col.wideColumns()];
+                gradCol = new float[gradIm2col.rows()][gradIm2col.productColumns()];
+                inRows = new float[in.channels()][gradIm2col.productColumns()];
             }
         }
     }
@@ -187,20 +187,12 @@ public final class Conv2d extends Layer {
         float[] w = weights.value(), b = biases.value();
         int inSize = inputShape().size(), outSize = outputShape().size();
         for (int n = from; n < to; n++) {
-            if (stride == 1) {
-                s.im2col.unfoldWide(in, n * inSize, s.col);
-            } else {
-                s.im2col.unfold(in, n * inSize, s.col);
-            }
+            s.im2col.unfold(in, n * inSize, s.col);
             for (int f = 0; f < filters; f++) {
                 Arrays.fill(s.outRows[f], 0, s.columns, b[f]);
             }
             Gemm.multAddFast(filters, ckk, s.columns, w, 0, s.col, s.outRows);
-            if (stride == 1) {
-                s.im2col.fromWide(s.outRows, filters, out, n * outSize);
-            } else {
-                Gemm.fromRows(s.outRows, filters, pixels, out, n * outSize);
-            }
+            s.im2col.toOutput(s.outRows, filters, out, n * outSize);
         }
     }
 
@@ -276,13 +268,13 @@ public final class Conv2d extends Layer {
     private void inputGradient(Scratch s, int outOff, int inOff) {
         if (stride == 1) {
             s.reserveInputGradient();
-            int channels = inputShape().channels(), columns = s.gradIm2col.wideColumns();
-            s.gradIm2col.unfoldWide(outGrad, outOff, s.gradCol);
+            int channels = inputShape().channels(), columns = s.gradIm2col.productColumns();
+            s.gradIm2col.unfold(outGrad, outOff, s.gradCol);
             for (int c = 0; c < channels; c++) {
                 Arrays.fill(s.inRows[c], 0, columns, 0f);
             }
             Gemm.multAddFast(channels, s.gradIm2col.rows(), columns, flipped, 0, s.gradCol, s.inRows);
-            s.gradIm2col.fromWide(s.inRows, channels, inGrad, inOff);
+            s.gradIm2col.toOutput(s.inRows, channels, inGrad, inOff);
         } else {
             Gemm.toRows(outGrad, outOff, pixels, s.outRows, filters);
             Gemm.multTransA(filters, ckk, pixels, weights.value(), 0, s.outRows, s.col);

@@ -23,7 +23,8 @@ public final class MaxPool2d extends Layer {
      * @param input shape of one input example (H x W x C)
      * @param window window height and width
      * @param stride step between windows
-     * @throws IllegalArgumentException if {@code window} or {@code stride} is below 1 or the window is larger than the input
+     * @throws IllegalArgumentException if {@code window} or {@code stride} is below 1 or the window is larger
+     *     than the input
      */
     public MaxPool2d(Shape input, int window, int stride) {
         super(input, new Shape(outSize(input, input.height(), window, stride),
@@ -85,8 +86,12 @@ public final class MaxPool2d extends Layer {
                 for (int oy = 0; oy < outH; oy++) {
                     int o = n * outSize + (c * outH + oy) * outW;
                     int corner = plane + oy * stride * inW;
-                    if (window == 2 || window == 3) {
-                        smallWindows(in, out, argmax, o, corner, outW);
+                    if (window == 2) {
+                        windows2(in, out, argmax, o, corner, outW, inW, stride);
+                        continue;
+                    }
+                    if (window == 3) {
+                        windows3(in, out, argmax, o, corner, outW, inW, stride);
                         continue;
                     }
                     for (int ox = 0; ox < outW; ox++) {
@@ -119,14 +124,6 @@ public final class MaxPool2d extends Layer {
      * In a whole training step the first pool still costs ~14 % (JMH {@code -prof stack}): see
      * docs/benchmarks.md.
      */
-    private void smallWindows(float[] in, float[] out, int[] argmax, int o, int corner, int outW) {
-        if (window == 2) {
-            windows2(in, out, argmax, o, corner, outW, inputShape().width(), stride);
-        } else {
-            windows3(in, out, argmax, o, corner, outW, inputShape().width(), stride);
-        }
-    }
-
     private static void windows2(float[] in, float[] out, int[] argmax, int o, int corner, int outW, int w,
                                  int stride) {
         for (int ox = 0; ox < outW; ox++) {

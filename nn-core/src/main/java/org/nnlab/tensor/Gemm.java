@@ -18,6 +18,13 @@ package org.nnlab.tensor;
  */
 public final class Gemm {
     /**
+     * Callers make their rows a multiple of this many floats (one AVX-512 register) where they can, so
+     * the products have no scalar tail: the Vector API kernel spent a fifth of a training step in its
+     * tails before (docs/design-notes.md).
+     */
+    public static final int LANES = 16;
+
+    /**
      * Whether {@link #multAddFast} uses the Vector API kernel: when the JVM was started with
      * {@code --add-modules jdk.incubator.vector}, unless {@code -Dnnlab.vector=false}.
      */
@@ -37,7 +44,8 @@ public final class Gemm {
         try {
             return (Kernel) Class.forName("org.nnlab.tensor.VectorGemm").getDeclaredConstructor().newInstance();
         } catch (ReflectiveOperationException | LinkageError e) {
-            throw new IllegalStateException("jdk.incubator.vector is present but nnlab's kernel for it failed to load", e);
+            throw new IllegalStateException("jdk.incubator.vector is present but nnlab's kernel for it failed to load",
+                    e);
         }
     }
 
@@ -154,21 +162,6 @@ public final class Gemm {
     public static void toRows(float[] src, int off, int n, float[][] rows, int count) {
         for (int i = 0; i < count; i++) {
             System.arraycopy(src, off + i * n, rows[i], 0, n);
-        }
-    }
-
-    /**
-     * Copies {@code count} rows of {@code n} into flat {@code dst} at {@code off}.
-     *
-     * @param rows source rows
-     * @param count number of rows
-     * @param n values per row
-     * @param dst row-major destination; overwritten
-     * @param off where the first row goes in {@code dst}
-     */
-    public static void fromRows(float[][] rows, int count, int n, float[] dst, int off) {
-        for (int i = 0; i < count; i++) {
-            System.arraycopy(rows[i], 0, dst, off + i * n, n);
         }
     }
 

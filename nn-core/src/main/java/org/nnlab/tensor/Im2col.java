@@ -7,29 +7,24 @@ import java.util.Arrays;
  * gradients back.
  *
  * <p>For one CHW example with {@code C} channels, a {@code K x K} kernel, stride {@code s} and zero
- * padding {@code pad}, the unfolded matrix has {@code C*K*K} rows (index {@code (c*K + ky)*K + kx}) and
- * {@code P = outH*outW} columns (index {@code oy*outW + ox}); entry = input at
- * {@code (c, oy*s + ky - pad, ox*s + kx - pad)}, or 0 in the padding.
+ * padding {@code pad}, the unfolded matrix has {@code C*K*K} rows (index {@code (c*K + ky)*K + kx});
+ * entry = input at {@code (c, oy*s + ky - pad, ox*s + kx - pad)}, or 0 in the padding. Output pixel
+ * {@code (oy, ox)} is column {@code oy * rowStride() + ox}.
+ *
+ * <p>For stride 1 the matrix is "wide": {@code rowStride()} is the padded input width, as if every
+ * output row were as wide as a padded input row. Then row {@code (c, ky, kx)} is one contiguous slice
+ * of the padded channel plane, starting at {@code ky * paddedWidth + kx}: one {@code arraycopy}
+ * instead of one per output row. The {@code paddedWidth - outWidth} extra columns per output row are
+ * computed by the product and dropped by {@link #toOutput}; for the lab's 12x12 second conv that is 192
+ * columns (188, rounded up to {@link Gemm#LANES}) for 144 pixels, and it still wins
+ * (docs/design-notes.md). Other strides use the plain layout, {@code rowStride() = outWidth}.
  *
  * <p>Each call first copies the example into a zero-bordered buffer, so the unfolding loops need no
  * bounds tests. One instance holds that buffer: use one per thread.
- *
- * <p>Stride 1 has a faster "wide" form ({@link #unfoldWide}): output pixels are numbered
- * {@code oy * paddedWidth + ox}, as if every output row were as wide as a padded input row. Then row
- * {@code (c, ky, kx)} of the unfolded matrix is one contiguous slice of the padded channel plane,
- * starting at {@code ky * paddedWidth + kx}: a single {@code arraycopy} instead of one per output row.
- * The {@code paddedWidth - outWidth} extra columns per row are computed and dropped
- * ({@link #fromWide}); for the lab's 12x12 second conv that is 192 columns (188, rounded up to {@link #LANES}) for 144 pixels, and it
- * still wins (docs/design-notes.md).
  */
 public final class Im2col {
-    /**
-     * Wide rows are a multiple of this many floats so the products over them have no scalar tail: the
-     * Vector API kernel spent a fifth of a training step in its tails before (docs/design-notes.md).
-     */
-    public static final int LANES = 16;
     private final int channels, height, width, kernel, stride, pad, outHeight, outWidth;
-    private final int paddedHeight, paddedWidth;
+    private final int paddedHeight, paddedWidth, rowStride, productColumns;
     private final float[] padded;
 
     /**
@@ -51,9 +46,11 @@ public final class Im2col {
         this.outWidth = outWidth;
         this.paddedHeight = height + 2 * pad;
         this.paddedWidth = width + 2 * pad;
-        // wide rows are read up to wideColumns() past their start: the last channel's may run this far over
-        int overrun = wideColumns() - ((outHeight - 1) * paddedWidth + outWidth);
-        this.padded = new float[channels * paddedHeight * paddedWidth + overrun];
+        this.rowStride = stride == 1 ? paddedWidth : outWidth;
+        int used = (outHeight - 1) * rowStride + outWidth;
+        this.productColumns = stride == 1 ? (used + Gemm.LANES - 1) / Gemm.LANES * Gemm.LANES : used;
+        // wide rows are read up to productColumns past their start: the last channel's may run this far over
+        this.padded = new float[channels * paddedHeight * paddedWidth + productColumns - used];
     }
 
     /** @return the rows of the unfolded matrix: {@code C*K*K} */
@@ -61,86 +58,63 @@ public final class Im2col {
         return channels * kernel * kernel;
     }
 
-    /** @return the columns of the unfolded matrix: output pixels */
+    /** @return the output pixels, {@code outHeight * outWidth} */
     public int columns() {
         return outHeight * outWidth;
     }
 
     /**
-     * @return the columns of the wide unfolded matrix: {@code (outHeight - 1) * paddedWidth + outWidth},
-     *     rounded up to a multiple of {@value #LANES}
+     * @return the columns {@link #unfold} writes and {@link #foldAdd} reads: {@code outHeight * outWidth},
+     *     or for stride 1 the wide form's {@code (outHeight - 1) * paddedWidth + outWidth} rounded up to a
+     *     multiple of {@link Gemm#LANES}
      */
-    public int wideColumns() {
-        int columns = (outHeight - 1) * paddedWidth + outWidth;
-        return (columns + LANES - 1) / LANES * LANES;
+    public int productColumns() {
+        return productColumns;
     }
 
     /**
-     * Writes the wide unfolded matrix (see the class comment) of the example at {@code in[inOff..]}.
+     * Writes the unfolded matrix of the example at {@code in[inOff..]} (see the class comment).
      *
      * @param in holds the example, CHW
      * @param inOff where the example starts
-     * @param col {@link #rows()} rows of at least {@link #wideColumns()}; overwritten
-     * @throws IllegalStateException if the stride is not 1
-     */
-    public void unfoldWide(float[] in, int inOff, float[][] col) {
-        if (stride != 1) {
-            throw new IllegalStateException("the wide form needs stride 1, not " + stride);
-        }
-        fillPadded(in, inOff);
-        int n = wideColumns(), plane = paddedHeight * paddedWidth, row = 0;
-        for (int c = 0; c < channels; c++) {
-            for (int ky = 0; ky < kernel; ky++) {
-                for (int kx = 0; kx < kernel; kx++, row++) {
-                    System.arraycopy(padded, c * plane + ky * paddedWidth + kx, col[row], 0, n);
-                }
-            }
-        }
-    }
-
-    /**
-     * Copies the valid columns of wide rows (the product of a matrix with {@link #unfoldWide}'s output)
-     * into CHW order: {@code count} channels of {@code outHeight x outWidth}.
-     *
-     * @param rows one wide row per channel
-     * @param count number of rows
-     * @param dst receives {@code count * outHeight * outWidth} values
-     * @param off where they start in {@code dst}
-     */
-    public void fromWide(float[][] rows, int count, float[] dst, int off) {
-        for (int f = 0; f < count; f++) {
-            for (int oy = 0; oy < outHeight; oy++) {
-                System.arraycopy(rows[f], oy * paddedWidth, dst, off + (f * outHeight + oy) * outWidth, outWidth);
-            }
-        }
-    }
-
-    /**
-     * Writes the unfolded matrix of the example at {@code in[inOff..]} as {@code C*K*K} rows of {@code P}.
-     *
-     * @param in holds the example, CHW
-     * @param inOff where the example starts
-     * @param col {@link #rows()} rows of at least {@link #columns()}; overwritten
+     * @param col {@link #rows()} rows of at least {@link #productColumns()}; overwritten
      */
     public void unfold(float[] in, int inOff, float[][] col) {
         fillPadded(in, inOff);
-        int row = 0;
+        int plane = paddedHeight * paddedWidth, row = 0;
         for (int c = 0; c < channels; c++) {
             for (int ky = 0; ky < kernel; ky++) {
                 for (int kx = 0; kx < kernel; kx++, row++) {
                     float[] dst = col[row];
+                    if (stride == 1) {
+                        System.arraycopy(padded, c * plane + ky * paddedWidth + kx, dst, 0, productColumns);
+                        continue;
+                    }
                     for (int oy = 0; oy < outHeight; oy++) {
                         int src = (c * paddedHeight + oy * stride + ky) * paddedWidth + kx;
-                        int d = oy * outWidth;
-                        if (stride == 1) {
-                            System.arraycopy(padded, src, dst, d, outWidth);
-                        } else {
-                            for (int ox = 0; ox < outWidth; ox++) {
-                                dst[d + ox] = padded[src + ox * stride];
-                            }
+                        for (int ox = 0, d = oy * outWidth; ox < outWidth; ox++) {
+                            dst[d + ox] = padded[src + ox * stride];
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /**
+     * Copies the output pixels of rows laid out like the unfolded matrix's columns (the product of a
+     * matrix with {@link #unfold}'s output) into CHW order: {@code count} channels of
+     * {@code outHeight x outWidth}.
+     *
+     * @param rows one row per channel, at least {@link #productColumns()} long
+     * @param count number of rows
+     * @param dst receives {@code count * outHeight * outWidth} values
+     * @param off where they start in {@code dst}
+     */
+    public void toOutput(float[][] rows, int count, float[] dst, int off) {
+        for (int f = 0; f < count; f++) {
+            for (int oy = 0; oy < outHeight; oy++) {
+                System.arraycopy(rows[f], oy * rowStride, dst, off + (f * outHeight + oy) * outWidth, outWidth);
             }
         }
     }
@@ -168,8 +142,9 @@ public final class Im2col {
     }
 
     /**
-     * Adds the unfolded gradient ({@code C*K*K} rows of {@code P}) onto the example gradient at
-     * {@code out[outOff..]}: each input position receives the sum of the entries it was unfolded into.
+     * Adds the unfolded gradient ({@code C*K*K} rows laid out as {@link #unfold} writes them) onto the
+     * example gradient at {@code out[outOff..]}: each input position receives the sum of the entries it
+     * was unfolded into.
      *
      * @param col the gradient with respect to the unfolded matrix
      * @param out the example gradient, CHW; added to
@@ -184,7 +159,7 @@ public final class Im2col {
                     float[] src = col[row];
                     for (int oy = 0; oy < outHeight; oy++) {
                         int dst = (c * paddedHeight + oy * stride + ky) * paddedWidth + kx;
-                        int s = oy * outWidth;
+                        int s = oy * rowStride;
                         for (int ox = 0; ox < outWidth; ox++) {
                             padded[dst + ox * stride] += src[s + ox];
                         }

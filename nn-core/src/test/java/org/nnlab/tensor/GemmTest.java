@@ -19,14 +19,8 @@ class GemmTest {
                                             @ForAll @IntRange(min = 0, max = 5) int aOff, @ForAll long seed) {
         SeededRandom random = new SeededRandom(seed);
         float[] a = randoms(aOff + m * k, random);
-        float[][] b = new float[k][];
-        for (int i = 0; i < k; i++) {
-            b[i] = randoms(n, random);
-        }
-        float[][] c = new float[m][];
-        for (int i = 0; i < m; i++) {
-            c[i] = randoms(n, random);
-        }
+        float[][] b = randomRows(k, n, random);
+        float[][] c = randomRows(m, n, random);
         float[] naive = new float[m * n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -61,10 +55,7 @@ class GemmTest {
                                @ForAll @IntRange(min = 1, max = 40) int n, @ForAll long seed) {
         SeededRandom random = new SeededRandom(seed);
         float[] a = randoms(m * k, random);
-        float[][] b = new float[m][];
-        for (int i = 0; i < m; i++) {
-            b[i] = randoms(n, random);
-        }
+        float[][] b = randomRows(m, n, random);
         float[][] c = new float[k][n];
         for (float[] row : c) {
             java.util.Arrays.fill(row, Float.NaN); // must be overwritten, not added to
@@ -95,14 +86,8 @@ class GemmTest {
                                          @ForAll @IntRange(min = 0, max = 5) int aOff, @ForAll long seed) {
         SeededRandom random = new SeededRandom(seed);
         float[] a = randoms(aOff + m * k, random);
-        float[][] b = new float[k][];
-        for (int i = 0; i < k; i++) {
-            b[i] = randoms(n, random);
-        }
-        float[][] c = new float[m][];
-        for (int i = 0; i < m; i++) {
-            c[i] = randoms(n, random);
-        }
+        float[][] b = randomRows(k, n, random);
+        float[][] c = randomRows(m, n, random);
         float[][] expected = new float[m][n];
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
@@ -133,6 +118,14 @@ class GemmTest {
             m = Math.max(m, Math.abs(v));
         }
         return m;
+    }
+
+    private static float[][] randomRows(int rows, int n, SeededRandom random) {
+        float[][] x = new float[rows][];
+        for (int i = 0; i < rows; i++) {
+            x[i] = randoms(n, random);
+        }
+        return x;
     }
 
     private static float[] randoms(int n, SeededRandom random) {
