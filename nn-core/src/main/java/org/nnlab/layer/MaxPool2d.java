@@ -118,21 +118,20 @@ public final class MaxPool2d extends Layer {
     }
 
     /**
-     * One output row for 2x2 and 3x3 windows, each window written out with locals and branch-free
-     * selects: 3.6x faster than the general loop for the lab's first pool (56 vs 200 us per batch of
-     * 20, docs/design-notes.md). Same scan order and strict {@code >}, so the same results and ties.
-     * In a whole training step the first pool still costs ~14 % (JMH {@code -prof stack}): see
-     * docs/benchmarks.md.
+     * One output row for 2x2 and 3x3 windows, written out with locals, in the general loop's scan
+     * order. The selects are bit operations on {@link #greater}'s mask rather than {@code ?:}: C2 turns
+     * a {@code ?:} into a branch or a conditional move depending on its profile, and in a whole
+     * training step (ReLU outputs, many zeros and ties) it chose branches that mispredicted, making the
+     * first pool 4x slower per example than in {@code LayerBenchmark} (docs/design-notes.md).
      */
     private static void windows2(float[] in, float[] out, int[] argmax, int o, int corner, int outW, int w,
                                  int stride) {
         for (int ox = 0; ox < outW; ox++) {
-            int p = corner + ox * stride, arg = p;
+            int p = corner + ox * stride, arg = p, m;
             float best = in[p], v;
-            boolean b;
-            v = in[p + 1]; b = v > best; arg = b ? p + 1 : arg; best = b ? v : best;
-            v = in[p + w]; b = v > best; arg = b ? p + w : arg; best = b ? v : best;
-            v = in[p + w + 1]; b = v > best; arg = b ? p + w + 1 : arg; best = b ? v : best;
+            v = in[p + 1]; m = greater(v, best); arg ^= (arg ^ (p + 1)) & m; best = select(v, best, m);
+            v = in[p + w]; m = greater(v, best); arg ^= (arg ^ (p + w)) & m; best = select(v, best, m);
+            v = in[p + w + 1]; m = greater(v, best); arg ^= (arg ^ (p + w + 1)) & m; best = select(v, best, m);
             out[o + ox] = best;
             argmax[o + ox] = arg;
         }
@@ -141,20 +140,35 @@ public final class MaxPool2d extends Layer {
     private static void windows3(float[] in, float[] out, int[] argmax, int o, int corner, int outW, int w,
                                  int stride) {
         for (int ox = 0; ox < outW; ox++) {
-            int p = corner + ox * stride, q = p + w, r = q + w, arg = p;
+            int p = corner + ox * stride, q = p + w, r = q + w, arg = p, m;
             float best = in[p], v;
-            boolean b;
-            v = in[p + 1]; b = v > best; arg = b ? p + 1 : arg; best = b ? v : best;
-            v = in[p + 2]; b = v > best; arg = b ? p + 2 : arg; best = b ? v : best;
-            v = in[q]; b = v > best; arg = b ? q : arg; best = b ? v : best;
-            v = in[q + 1]; b = v > best; arg = b ? q + 1 : arg; best = b ? v : best;
-            v = in[q + 2]; b = v > best; arg = b ? q + 2 : arg; best = b ? v : best;
-            v = in[r]; b = v > best; arg = b ? r : arg; best = b ? v : best;
-            v = in[r + 1]; b = v > best; arg = b ? r + 1 : arg; best = b ? v : best;
-            v = in[r + 2]; b = v > best; arg = b ? r + 2 : arg; best = b ? v : best;
+            v = in[p + 1]; m = greater(v, best); arg ^= (arg ^ (p + 1)) & m; best = select(v, best, m);
+            v = in[p + 2]; m = greater(v, best); arg ^= (arg ^ (p + 2)) & m; best = select(v, best, m);
+            v = in[q]; m = greater(v, best); arg ^= (arg ^ q) & m; best = select(v, best, m);
+            v = in[q + 1]; m = greater(v, best); arg ^= (arg ^ (q + 1)) & m; best = select(v, best, m);
+            v = in[q + 2]; m = greater(v, best); arg ^= (arg ^ (q + 2)) & m; best = select(v, best, m);
+            v = in[r]; m = greater(v, best); arg ^= (arg ^ r) & m; best = select(v, best, m);
+            v = in[r + 1]; m = greater(v, best); arg ^= (arg ^ (r + 1)) & m; best = select(v, best, m);
+            v = in[r + 2]; m = greater(v, best); arg ^= (arg ^ (r + 2)) & m; best = select(v, best, m);
             out[o + ox] = best;
             argmax[o + ox] = arg;
         }
+    }
+
+    /**
+     * All ones if {@code v > best}, else 0, for finite values (equal to {@code v > best}, ties and
+     * signed zeros included): {@code best - v} is negative exactly then, and adding {@code +0f} turns a
+     * {@code -0f} difference into {@code +0f}. With infinities or NaN it may pick the later of equal
+     * values; such activations stop training anyway ({@code NonFinitePolicy}).
+     */
+    private static int greater(float v, float best) {
+        return Float.floatToRawIntBits(best - v + 0f) >> 31;
+    }
+
+    /** {@code v} where {@code mask} is all ones, else {@code best}, bit for bit. */
+    private static float select(float v, float best, int mask) {
+        int b = Float.floatToRawIntBits(best);
+        return Float.intBitsToFloat(b ^ ((b ^ Float.floatToRawIntBits(v)) & mask));
     }
 
     @Override

@@ -119,6 +119,61 @@ class ForwardReferenceTest {
         }
     }
 
+    /**
+     * Ties everywhere (values drawn from five, signed zeros among them): the output is the first
+     * maximum in scan order, bit for bit (so {@code -0f} before {@code +0f} stays {@code -0f}), and the
+     * backward pass routes each window's gradient to exactly that position.
+     */
+    @Property(tries = 80)
+    void maxPoolPicksTheFirstMaximumAndRoutesTheGradientThere(@ForAll @IntRange(min = 1, max = 2) int batch,
+                                                               @ForAll @IntRange(min = 1, max = 9) int size,
+                                                               @ForAll @IntRange(min = 1, max = 2) int channels,
+                                                               @ForAll @IntRange(min = 1, max = 4) int window,
+                                                               @ForAll @IntRange(min = 1, max = 3) int stride,
+                                                               @ForAll long seed) {
+        Assume.that(size >= window);
+        Shape inShape = new Shape(size, size + 1, channels);
+        MaxPool2d pool = new MaxPool2d(inShape, window, stride);
+        float[] choices = {-1f, -0f, 0f, 0.5f, 1f};
+        SeededRandom random = new SeededRandom(seed);
+        float[] in = new float[batch * inShape.size()];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = choices[random.nextInt(choices.length)];
+        }
+        Shape o = pool.outputShape();
+        float[] out = forward(pool, batch, in, 1);
+        float[] outGrad = new float[out.length];
+        float[] expectedGrad = new float[in.length];
+        for (int i = 0; i < out.length; i++) {
+            outGrad[i] = i + 1;
+        }
+        for (int n = 0, i = 0; n < batch; n++) {
+            for (int c = 0; c < channels; c++) {
+                for (int oy = 0; oy < o.height(); oy++) {
+                    for (int ox = 0; ox < o.width(); ox++, i++) {
+                        int first = -1;
+                        for (int ky = 0; ky < window; ky++) {
+                            for (int kx = 0; kx < window; kx++) {
+                                int at = n * inShape.size() + (c * inShape.height() + oy * stride + ky) * inShape.width()
+                                        + ox * stride + kx;
+                                if (first < 0 || in[at] > in[first]) {
+                                    first = at;
+                                }
+                            }
+                        }
+                        assertEquals(Float.floatToRawIntBits(in[first]), Float.floatToRawIntBits(out[i]), "output " + i);
+                        expectedGrad[first] += outGrad[i];
+                    }
+                }
+            }
+        }
+        float[] inGrad = new float[in.length];
+        try (Workers workers = new Workers(1)) {
+            pool.backward(new Pass(workers).set(batch, true), in, out, outGrad, inGrad);
+        }
+        assertArrayEquals(expectedGrad, inGrad);
+    }
+
     @Property(tries = 40)
     void everyLayerWritesExactlyItsOutputShape(@ForAll @IntRange(min = 0, max = 7) int kind,
                                                @ForAll @IntRange(min = 1, max = 3) int batch,
