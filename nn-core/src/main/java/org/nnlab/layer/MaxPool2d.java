@@ -127,31 +127,36 @@ public final class MaxPool2d extends Layer {
     private static void windows2(float[] in, float[] out, int[] argmax, int o, int corner, int outW, int w,
                                  int stride) {
         for (int ox = 0; ox < outW; ox++) {
-            int p = corner + ox * stride, arg = p, m;
-            float best = in[p], v;
-            v = in[p + 1]; m = greater(v, best); arg ^= (arg ^ (p + 1)) & m; best = select(v, best, m);
-            v = in[p + w]; m = greater(v, best); arg ^= (arg ^ (p + w)) & m; best = select(v, best, m);
-            v = in[p + w + 1]; m = greater(v, best); arg ^= (arg ^ (p + w + 1)) & m; best = select(v, best, m);
-            out[o + ox] = best;
-            argmax[o + ox] = arg;
+            int p = corner + ox * stride, q = p + w, m;
+            // a tournament (each pair keeps its later value only if strictly greater) finds the same
+            // first maximum as a scan, with half the dependent steps
+            float v = in[p + 1], top = in[p];
+            m = greater(v, top); int topAt = p - m; top = select(v, top, m);
+            v = in[q + 1]; float bottom = in[q];
+            m = greater(v, bottom); int bottomAt = q - m; bottom = select(v, bottom, m);
+            m = greater(bottom, top);
+            out[o + ox] = select(bottom, top, m);
+            argmax[o + ox] = topAt ^ ((topAt ^ bottomAt) & m);
         }
     }
 
     private static void windows3(float[] in, float[] out, int[] argmax, int o, int corner, int outW, int w,
                                  int stride) {
         for (int ox = 0; ox < outW; ox++) {
-            int p = corner + ox * stride, q = p + w, r = q + w, arg = p, m;
-            float best = in[p], v;
-            v = in[p + 1]; m = greater(v, best); arg ^= (arg ^ (p + 1)) & m; best = select(v, best, m);
-            v = in[p + 2]; m = greater(v, best); arg ^= (arg ^ (p + 2)) & m; best = select(v, best, m);
-            v = in[q]; m = greater(v, best); arg ^= (arg ^ q) & m; best = select(v, best, m);
-            v = in[q + 1]; m = greater(v, best); arg ^= (arg ^ (q + 1)) & m; best = select(v, best, m);
-            v = in[q + 2]; m = greater(v, best); arg ^= (arg ^ (q + 2)) & m; best = select(v, best, m);
-            v = in[r]; m = greater(v, best); arg ^= (arg ^ r) & m; best = select(v, best, m);
-            v = in[r + 1]; m = greater(v, best); arg ^= (arg ^ (r + 1)) & m; best = select(v, best, m);
-            v = in[r + 2]; m = greater(v, best); arg ^= (arg ^ (r + 2)) & m; best = select(v, best, m);
-            out[o + ox] = best;
-            argmax[o + ox] = arg;
+            int p = corner + ox * stride, q = p + w, r = q + w, m;
+            float v, a = in[p], b = in[q], c = in[r];
+            int aAt = p, bAt = q, cAt = r;
+            // the three rows side by side, then the rows against each other: same first maximum as a scan
+            v = in[p + 1]; m = greater(v, a); aAt ^= (aAt ^ (p + 1)) & m; a = select(v, a, m);
+            v = in[q + 1]; m = greater(v, b); bAt ^= (bAt ^ (q + 1)) & m; b = select(v, b, m);
+            v = in[r + 1]; m = greater(v, c); cAt ^= (cAt ^ (r + 1)) & m; c = select(v, c, m);
+            v = in[p + 2]; m = greater(v, a); aAt ^= (aAt ^ (p + 2)) & m; a = select(v, a, m);
+            v = in[q + 2]; m = greater(v, b); bAt ^= (bAt ^ (q + 2)) & m; b = select(v, b, m);
+            v = in[r + 2]; m = greater(v, c); cAt ^= (cAt ^ (r + 2)) & m; c = select(v, c, m);
+            m = greater(b, a); aAt ^= (aAt ^ bAt) & m; a = select(b, a, m);
+            m = greater(c, a); aAt ^= (aAt ^ cAt) & m; a = select(c, a, m);
+            out[o + ox] = a;
+            argmax[o + ox] = aAt;
         }
     }
 
