@@ -18,7 +18,8 @@ import org.nnlab.tensor.Workers;
  * the {@code P} output pixels innermost (see {@link Gemm}); with stride 1 in {@link Im2col}'s wide
  * form. The input gradient is, for stride 1, itself such a convolution: of the output gradient, padded
  * by {@code kernel - 1 - pad}, with the weights flipped and channels swapped; other strides fold the
- * gradient of the unfolded matrix back. The weight gradient is {@code dOut[F][P] * colT[P][CKK]}.
+ * gradient of the unfolded matrix back. The weight gradient is {@code dOut[F][P] * colT[P][CKK]}, with a
+ * column of ones appended to {@code colT} for the bias gradient.
  * Work splits over examples; parameter
  * gradients are summed per fixed group of examples and the groups reduced in order (see
  * {@link #MAX_GROUPS}), so no work is repeated across threads and the result is thread-count free.
@@ -33,9 +34,12 @@ public final class Conv2d extends Layer {
     static final int MAX_GROUPS = 16;
     private Scratch[] scratch = new Scratch[0];
     private final float[][][] groupWeightGrads;
-    private final float[][] groupBiasGrads;
     private final int ckk, pixels;
-    /** Weight-gradient rows padded to a multiple of {@link Gemm#LANES} floats (zeros): no tail in the product. */
+    /**
+     * Weight-gradient rows: {@code ckk} weights, then the bias, padded to a multiple of {@link Gemm#LANES}
+     * floats so the product has no tail. The unfolded rows carry a 1 in the bias column, so the same
+     * product sums the bias gradient, which as a separate loop was a scalar chain of additions.
+     */
     private final int ckkRow;
     /** Stride 1: the input gradient is a convolution with these weights, {@code [C][F][K][K]} flipped. */
     private final float[] flipped;
@@ -68,9 +72,8 @@ public final class Conv2d extends Layer {
         this.weights = Parameter.weights("weights [" + filters + "][" + input.channels() + "][" + kernel + "]["
                 + kernel + "]", filters * ckk);
         this.biases = Parameter.biases("biases [" + filters + "]", filters);
-        this.ckkRow = (ckk + Gemm.LANES - 1) / Gemm.LANES * Gemm.LANES;
+        this.ckkRow = (ckk + 1 + Gemm.LANES - 1) / Gemm.LANES * Gemm.LANES;
         this.groupWeightGrads = new float[MAX_GROUPS][filters][ckkRow];
-        this.groupBiasGrads = new float[MAX_GROUPS][filters];
         this.flipped = stride == 1 ? new float[input.channels() * filters * kernel * kernel] : null;
     }
 
@@ -159,7 +162,7 @@ public final class Conv2d extends Layer {
                 outputShape().width());
         final int columns = im2col.productColumns();
         final float[][] col = new float[ckk][columns];
-        final float[][] colT = new float[pixels][ckkRow];
+        final float[][] colT = onesInBiasColumn(new float[pixels][ckkRow]);
         final float[][] outRows = new float[filters][columns];
         // the input gradient as a convolution (stride 1); made on first use, the first layer never needs it
         Im2col gradIm2col;
@@ -173,6 +176,14 @@ public final class Conv2d extends Layer {
                 inRows = new float[in.channels()][gradIm2col.productColumns()];
             }
         }
+    }
+
+    /** {@link Im2col#unfoldTransposed} writes the first {@code ckk} columns only, so this 1 stays. */
+    private float[][] onesInBiasColumn(float[][] colT) {
+        for (float[] row : colT) {
+            row[ckk] = 1f;
+        }
+        return colT;
     }
 
     @Override
@@ -218,7 +229,7 @@ public final class Conv2d extends Layer {
                 for (int k = 0, o = f * ckk; k < ckk; k++) {
                     dw[o + k] += row[k];
                 }
-                db[f] += groupBiasGrads[g][f];
+                db[f] += row[ckk];
             }
         }
     }
@@ -242,24 +253,15 @@ public final class Conv2d extends Layer {
         int inSize = inputShape().size(), outSize = outputShape().size();
         for (int g = from; g < to; g++) {
             float[][] dw = groupWeightGrads[g];
-            float[] db = groupBiasGrads[g];
             for (int f = 0; f < filters; f++) {
                 Arrays.fill(dw[f], 0f);
             }
-            Arrays.fill(db, 0f);
             for (int n = g * groupSize; n < Math.min(batch, (g + 1) * groupSize); n++) {
                 if (inGrad != null) {
                     inputGradient(s, n * outSize, n * inSize);
                 }
                 s.im2col.unfoldTransposed(in, n * inSize, s.colT);
                 Gemm.multAddFast(filters, pixels, ckkRow, outGrad, n * outSize, s.colT, dw);
-                for (int f = 0; f < filters; f++) {
-                    float sum = 0f;
-                    for (int p = n * outSize + f * pixels, end = p + pixels; p < end; p++) {
-                        sum += outGrad[p];
-                    }
-                    db[f] += sum;
-                }
             }
         }
     }
