@@ -4,19 +4,28 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A fixed set of threads that split a loop {@code [0, count)} into contiguous parts.
+ * A fixed set of threads that split a loop {@code [0, count)} between them.
  *
  * <p>nnlab's determinism rests on how layers use this: every output value (an activation, a gradient
- * entry) is written by exactly one part, which computes it in the same order a single thread would.
- * So results are bitwise identical for any thread count, with no reduction across threads.
+ * entry) is written by the task call that handles its index, which computes it in the same order a
+ * single thread would. So results are bitwise identical for any thread count and whichever thread
+ * ran which index, with no reduction across threads.
  *
- * <p>The calling thread runs part 0 itself; with one thread nothing is ever started. Dispatch allocates
- * nothing, so it can sit inside the training step. Idle workers spin briefly and then park. Not meant
- * to be shared by concurrent callers: one {@code Net} owns one {@code Workers}.
+ * <p>Each thread owns one contiguous part of the loop and takes it in small chunks from the front;
+ * a thread that runs out of its own part takes the remaining chunks of the others. So a thread that
+ * starts late or runs slower (here the worker took ~5 % longer than the caller for the same work)
+ * holds up the pass by at most a chunk, not by the difference over a whole part
+ * (docs/design-notes.md). The calling thread runs part 0 itself; with one thread nothing is ever
+ * started. Dispatch allocates nothing, so it can sit inside the training step. Idle workers spin
+ * briefly and then park. Not meant to be shared by concurrent callers: one {@code Net} owns one
+ * {@code Workers}.
  */
 public final class Workers implements AutoCloseable {
 
-    /** The body of a split loop: handles {@code [from, to)} on worker {@code worker}. */
+    /**
+     * The body of a split loop: handles {@code [from, to)} on worker {@code worker}. One dispatch calls
+     * it several times, on any of the threads, for disjoint ranges that together cover the loop once.
+     */
     @FunctionalInterface
     public interface RangeTask {
         /**
@@ -40,6 +49,9 @@ public final class Workers implements AutoCloseable {
     private RangeTask task;
     private int count;
     private int parts;
+    private int chunk;
+    /** Per part, the next index nobody has taken yet. */
+    private final AtomicInteger[] next;
     private volatile Throwable failure;
 
     /** @param threads total threads including the caller, at least 1 */
@@ -49,6 +61,10 @@ public final class Workers implements AutoCloseable {
         }
         this.threads = threads;
         this.started = new Thread[threads - 1];
+        this.next = new AtomicInteger[threads];
+        for (int i = 0; i < threads; i++) {
+            next[i] = new AtomicInteger();
+        }
         for (int i = 1; i < threads; i++) {
             final int worker = i;
             Thread t = new Thread(() -> workLoop(worker), "nnlab-worker-" + i);
@@ -64,8 +80,8 @@ public final class Workers implements AutoCloseable {
     }
 
     /**
-     * Runs {@code task} over {@code [0, count)}, split into at most {@link #threads()} contiguous parts,
-     * and returns when all parts are done. Runs on the caller alone when there is one thread or when
+     * Runs {@code task} over {@code [0, count)}, split into at most {@link #threads()} parts taken in
+     * chunks (see the class comment), and returns when every index is done. Runs on the caller alone when there is one thread or when
      * {@code count * workPerItem} is below {@link #MIN_PARALLEL_WORK}.
      *
      * @param count number of items
@@ -83,6 +99,10 @@ public final class Workers implements AutoCloseable {
         this.task = task;
         this.count = count;
         this.parts = p;
+        this.chunk = Math.max(1, count / p / CHUNKS_PER_PART);
+        for (int i = 0; i < p; i++) {
+            next[i].set(partEnd(i - 1));
+        }
         this.failure = null;
         // Every worker acknowledges every generation, even without a part, so none can lag behind
         // and read the fields of the next dispatch.
@@ -92,7 +112,7 @@ public final class Workers implements AutoCloseable {
             LockSupport.unpark(started[i]);
         }
         try {
-            task.run(0, partEnd(0), 0);
+            runChunks(0);
         } finally {
             while (pending.get() > 0) {
                 Thread.onSpinWait();
@@ -111,8 +131,22 @@ public final class Workers implements AutoCloseable {
         }
     }
 
+    /** Chunks per part: enough to even out a late start, few enough to keep claiming cheap. */
+    private static final int CHUNKS_PER_PART = 8;
+
+    /** The end of {@code part}; {@code partEnd(-1)} is 0. */
     private int partEnd(int part) {
         return (int) ((long) count * (part + 1) / parts);
+    }
+
+    /** Own part first, then what is left of the others, in order after it. */
+    private void runChunks(int self) {
+        for (int k = 0; k < parts; k++) {
+            int part = (self + k) % parts, end = partEnd(part), from;
+            while ((from = next[part].getAndAdd(chunk)) < end) {
+                task.run(from, Math.min(end, from + chunk), self);
+            }
+        }
     }
 
     private void workLoop(int worker) {
@@ -135,7 +169,7 @@ public final class Workers implements AutoCloseable {
             seen = g;
             try {
                 if (worker < parts) {
-                    task.run(partEnd(worker - 1), partEnd(worker), worker);
+                    runChunks(worker);
                 }
             } catch (Throwable t) {
                 failure = t;
