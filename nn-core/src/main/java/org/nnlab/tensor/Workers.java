@@ -1,6 +1,7 @@
 package org.nnlab.tensor;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -50,8 +51,12 @@ public final class Workers implements AutoCloseable {
     private int count;
     private int parts;
     private int chunk;
-    /** Per part, the next index nobody has taken yet. */
-    private final AtomicInteger[] next;
+    /**
+     * Per part, the next index nobody has taken yet, at {@code part * PAD}: one cache line each, so
+     * threads taking chunks of their own parts do not contend.
+     */
+    private final AtomicIntegerArray next;
+    private static final int PAD = 16;
     private volatile Throwable failure;
 
     /** @param threads total threads including the caller, at least 1 */
@@ -61,10 +66,7 @@ public final class Workers implements AutoCloseable {
         }
         this.threads = threads;
         this.started = new Thread[threads - 1];
-        this.next = new AtomicInteger[threads];
-        for (int i = 0; i < threads; i++) {
-            next[i] = new AtomicInteger();
-        }
+        this.next = new AtomicIntegerArray(threads * PAD);
         for (int i = 1; i < threads; i++) {
             final int worker = i;
             Thread t = new Thread(() -> workLoop(worker), "nnlab-worker-" + i);
@@ -81,8 +83,8 @@ public final class Workers implements AutoCloseable {
 
     /**
      * Runs {@code task} over {@code [0, count)}, split into at most {@link #threads()} parts taken in
-     * chunks (see the class comment), and returns when every index is done. Runs on the caller alone when there is one thread or when
-     * {@code count * workPerItem} is below {@link #MIN_PARALLEL_WORK}.
+     * chunks (see the class comment), and returns when every index is done. Runs on the caller alone
+     * when there is one thread or when {@code count * workPerItem} is below {@link #MIN_PARALLEL_WORK}.
      *
      * @param count number of items
      * @param workPerItem rough operations per item, to decide whether splitting pays
@@ -101,7 +103,7 @@ public final class Workers implements AutoCloseable {
         this.parts = p;
         this.chunk = Math.max(1, count / p / CHUNKS_PER_PART);
         for (int i = 0; i < p; i++) {
-            next[i].set(partEnd(i - 1));
+            next.set(i * PAD, partEnd(i - 1));
         }
         this.failure = null;
         // Every worker acknowledges every generation, even without a part, so none can lag behind
@@ -143,7 +145,7 @@ public final class Workers implements AutoCloseable {
     private void runChunks(int self) {
         for (int k = 0; k < parts; k++) {
             int part = (self + k) % parts, end = partEnd(part), from;
-            while ((from = next[part].getAndAdd(chunk)) < end) {
+            while ((from = next.getAndAdd(part * PAD, chunk)) < end) {
                 task.run(from, Math.min(end, from + chunk), self);
             }
         }
