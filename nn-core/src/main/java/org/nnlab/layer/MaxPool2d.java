@@ -14,6 +14,8 @@ import org.nnlab.tensor.Workers;
 public final class MaxPool2d extends Layer {
     private final int window, stride;
     private int[] argmax = new int[0];
+    /** Whether the last forward was a training pass, which alone records {@link #argmax}. */
+    private boolean training;
 
     private float[] in, out, outGrad, inGrad;
     private final Workers.RangeTask forwardTask = this::forwardExamples;
@@ -70,6 +72,7 @@ public final class MaxPool2d extends Layer {
     public void forward(Pass pass, float[] in, float[] out) {
         this.in = in;
         this.out = out;
+        this.training = pass.training();
         pass.workers().forEach(pass.batch(), (long) inputShape().size(), forwardTask);
     }
 
@@ -86,12 +89,14 @@ public final class MaxPool2d extends Layer {
                 for (int oy = 0; oy < outH; oy++) {
                     int o = n * outSize + (c * outH + oy) * outW;
                     int corner = plane + oy * stride * inW;
-                    if (window == 2) {
-                        windows2(in, out, argmax, o, corner, outW, inW, stride);
-                        continue;
-                    }
-                    if (window == 3) {
-                        windows3(in, out, argmax, o, corner, outW, inW, stride);
+                    if (window == 2 || window == 3) {
+                        if (!training) {
+                            maxima(window, in, out, o, corner, outW, inW, stride);
+                        } else if (window == 2) {
+                            windows2(in, out, argmax, o, corner, outW, inW, stride);
+                        } else {
+                            windows3(in, out, argmax, o, corner, outW, inW, stride);
+                        }
                         continue;
                     }
                     for (int ox = 0; ox < outW; ox++) {
@@ -161,6 +166,27 @@ public final class MaxPool2d extends Layer {
     }
 
     /**
+     * Inference needs no argmax: {@code Math.max} (branch-free on C2) is enough. Same values as the
+     * training pass, except that a window whose maximum is a tie of {@code -0f} and {@code +0f} may give
+     * {@code +0f} (equal as numbers; ReLU outputs have no {@code -0f}).
+     */
+    private static void maxima(int window, float[] in, float[] out, int o, int corner, int outW, int w,
+                               int stride) {
+        for (int ox = 0; ox < outW; ox++) {
+            int p = corner + ox * stride, q = p + w;
+            if (window == 2) {
+                out[o + ox] = Math.max(Math.max(in[p], in[p + 1]), Math.max(in[q], in[q + 1]));
+            } else {
+                int r = q + w;
+                float a = Math.max(Math.max(in[p], in[p + 1]), in[p + 2]);
+                float b = Math.max(Math.max(in[q], in[q + 1]), in[q + 2]);
+                float c = Math.max(Math.max(in[r], in[r + 1]), in[r + 2]);
+                out[o + ox] = Math.max(Math.max(a, b), c);
+            }
+        }
+    }
+
+    /**
      * All ones if {@code v > best}, else 0, for finite values (equal to {@code v > best}, ties and
      * signed zeros included): {@code best - v} is negative exactly then, and adding {@code +0f} turns a
      * {@code -0f} difference into {@code +0f}. With infinities or NaN it may pick the later of equal
@@ -180,6 +206,10 @@ public final class MaxPool2d extends Layer {
     public void backward(Pass pass, float[] in, float[] out, float[] outGrad, float[] inGrad) {
         if (inGrad == null) {
             return;
+        }
+        if (!training) {
+            throw new IllegalStateException("max pooling backward after an inference forward: only a forward with"
+                    + " training = true records where each maximum was");
         }
         this.outGrad = outGrad;
         this.inGrad = inGrad;

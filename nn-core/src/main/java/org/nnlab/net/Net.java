@@ -46,6 +46,7 @@ public final class Net {
     private float[][] outputGrads = new float[0][];
     private float[] lastInput;
     private int lastBatch;
+    private boolean lastTraining;
 
     Net(Shape inputShape, List<Layer> layers, long seed) {
         this.inputShape = inputShape;
@@ -196,6 +197,7 @@ public final class Net {
             }
             lastInput = input;
             lastBatch = batch;
+            lastTraining = training;
             return in;
         } finally {
             exit();
@@ -210,7 +212,8 @@ public final class Net {
      * @param labels the true class of each example of the last forward batch
      * @param inputGrad if not null, receives the gradient with respect to the input
      * @return the batch's mean cross-entropy (without weight decay)
-     * @throws IllegalStateException    if the net does not end in {@link Softmax} or nothing was forwarded
+     * @throws IllegalStateException    if the net does not end in {@link Softmax}, nothing was forwarded, or the
+     *                                  last forward was not a training pass
      * @throws IllegalArgumentException if a label is outside {@code [0, classes)}
      */
     public double backward(int[] labels, float[] inputGrad) {
@@ -222,6 +225,10 @@ public final class Net {
             }
             if (lastInput == null) {
                 throw new IllegalStateException("backward called before forward");
+            }
+            if (!lastTraining) {
+                throw new IllegalStateException("backward needs the last forward to be a training pass "
+                        + "(forward(input, batch, true)): inference does not keep what backward needs");
             }
             int batch = lastBatch;
             if (labels.length < batch) {

@@ -2,6 +2,7 @@ package org.nnlab.layer;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import net.jqwik.api.Assume;
@@ -141,7 +142,12 @@ class ForwardReferenceTest {
             in[i] = choices[random.nextInt(choices.length)];
         }
         Shape o = pool.outputShape();
-        float[] out = forward(pool, batch, in, 1);
+        float[] inference = forward(pool, batch, in, 1);
+        float[] out = new float[inference.length];
+        float[] inGrad = new float[in.length];
+        try (Workers workers = new Workers(1)) {
+            pool.forward(new Pass(workers).set(batch, true), in, out);
+        }
         float[] outGrad = new float[out.length];
         float[] expectedGrad = new float[in.length];
         for (int i = 0; i < out.length; i++) {
@@ -162,16 +168,21 @@ class ForwardReferenceTest {
                             }
                         }
                         assertEquals(Float.floatToRawIntBits(in[first]), Float.floatToRawIntBits(out[i]), "output " + i);
+                        assertTrue(inference[i] == out[i], "inference output " + i); // -0f == 0f allowed
                         expectedGrad[first] += outGrad[i];
                     }
                 }
             }
         }
-        float[] inGrad = new float[in.length];
         try (Workers workers = new Workers(1)) {
             pool.backward(new Pass(workers).set(batch, true), in, out, outGrad, inGrad);
         }
         assertArrayEquals(expectedGrad, inGrad);
+        forward(pool, batch, in, 1); // an inference pass keeps no argmax, so backward must refuse
+        try (Workers workers = new Workers(1)) {
+            assertThrows(IllegalStateException.class,
+                    () -> pool.backward(new Pass(workers).set(batch, true), in, out, outGrad, new float[in.length]));
+        }
     }
 
     @Property(tries = 40)

@@ -78,6 +78,18 @@ class NetBuilderTest {
     }
 
     @Test
+    void backwardAfterAnInferenceForwardIsRefused() {
+        Net net = labNet();
+        float[] x = new float[2 * 24 * 24];
+        net.forward(x, 2, false);
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> net.backward(new int[] {1, 2}, null));
+        assertEquals("backward needs the last forward to be a training pass (forward(input, batch, true)): "
+                + "inference does not keep what backward needs", e.getMessage());
+        net.forward(x, 2, true);
+        assertTrue(Double.isFinite(net.backward(new int[] {1, 2}, null)));
+    }
+
+    @Test
     void probabilitiesSumToOneAndPredictAgreesWithThem() {
         Net net = labNet();
         Tensor batch = Tensor.zeros(new Shape(24, 24, 1), 300); // more than one inference chunk
