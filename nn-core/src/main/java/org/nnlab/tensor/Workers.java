@@ -109,7 +109,7 @@ public final class Workers implements AutoCloseable {
         // Every worker acknowledges every generation, even without a part, so none can lag behind
         // and read the fields of the next dispatch.
         pending.set(threads - 1);
-        generation++; // volatile write publishes task, count and parts
+        generation++; // volatile write publishes the fields and counters set above
         for (int i = 0; i < threads - 1; i++) {
             LockSupport.unpark(started[i]);
         }

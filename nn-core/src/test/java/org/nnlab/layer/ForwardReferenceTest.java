@@ -141,48 +141,54 @@ class ForwardReferenceTest {
         for (int i = 0; i < in.length; i++) {
             in[i] = choices[random.nextInt(choices.length)];
         }
-        Shape o = pool.outputShape();
+        int[] first = firstMaxima(in, batch, inShape, pool);
         float[] inference = forward(pool, batch, in, 1);
         float[] out = new float[inference.length];
-        float[] inGrad = new float[in.length];
-        try (Workers workers = new Workers(1)) {
-            pool.forward(new Pass(workers).set(batch, true), in, out);
-        }
         float[] outGrad = new float[out.length];
         float[] expectedGrad = new float[in.length];
         for (int i = 0; i < out.length; i++) {
             outGrad[i] = i + 1;
+            expectedGrad[first[i]] += outGrad[i];
         }
+        float[] inGrad = new float[in.length];
+        try (Workers workers = new Workers(1)) {
+            Pass training = new Pass(workers).set(batch, true);
+            pool.forward(training, in, out);
+            for (int i = 0; i < out.length; i++) {
+                assertEquals(Float.floatToRawIntBits(in[first[i]]), Float.floatToRawIntBits(out[i]), "output " + i);
+                assertTrue(inference[i] == out[i], "inference output " + i); // -0f == 0f allowed
+            }
+            pool.backward(training, in, out, outGrad, inGrad);
+            assertArrayEquals(expectedGrad, inGrad);
+            forward(pool, batch, in, 1); // an inference pass keeps no argmax, so backward must refuse
+            assertThrows(IllegalStateException.class,
+                    () -> pool.backward(training, in, out, outGrad, new float[in.length]));
+        }
+    }
+
+    /** Per output of {@code pool}, the input index of its window's first maximum in scan order. */
+    private static int[] firstMaxima(float[] in, int batch, Shape inShape, MaxPool2d pool) {
+        Shape o = pool.outputShape();
+        int window = pool.window(), stride = pool.stride();
+        int[] first = new int[batch * o.size()];
         for (int n = 0, i = 0; n < batch; n++) {
-            for (int c = 0; c < channels; c++) {
+            for (int c = 0; c < inShape.channels(); c++) {
                 for (int oy = 0; oy < o.height(); oy++) {
                     for (int ox = 0; ox < o.width(); ox++, i++) {
-                        int first = -1;
+                        int corner = n * inShape.size() + (c * inShape.height() + oy * stride) * inShape.width()
+                                + ox * stride;
+                        first[i] = corner;
                         for (int ky = 0; ky < window; ky++) {
                             for (int kx = 0; kx < window; kx++) {
-                                int at = n * inShape.size() + (c * inShape.height() + oy * stride + ky) * inShape.width()
-                                        + ox * stride + kx;
-                                if (first < 0 || in[at] > in[first]) {
-                                    first = at;
-                                }
+                                int at = corner + ky * inShape.width() + kx;
+                                first[i] = in[at] > in[first[i]] ? at : first[i];
                             }
                         }
-                        assertEquals(Float.floatToRawIntBits(in[first]), Float.floatToRawIntBits(out[i]), "output " + i);
-                        assertTrue(inference[i] == out[i], "inference output " + i); // -0f == 0f allowed
-                        expectedGrad[first] += outGrad[i];
                     }
                 }
             }
         }
-        try (Workers workers = new Workers(1)) {
-            pool.backward(new Pass(workers).set(batch, true), in, out, outGrad, inGrad);
-        }
-        assertArrayEquals(expectedGrad, inGrad);
-        forward(pool, batch, in, 1); // an inference pass keeps no argmax, so backward must refuse
-        try (Workers workers = new Workers(1)) {
-            assertThrows(IllegalStateException.class,
-                    () -> pool.backward(new Pass(workers).set(batch, true), in, out, outGrad, new float[in.length]));
-        }
+        return first;
     }
 
     @Property(tries = 40)

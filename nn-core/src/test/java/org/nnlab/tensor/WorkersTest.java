@@ -43,14 +43,11 @@ class WorkersTest {
     void theWorkerTakesPartOfTheLoop() {
         try (Workers workers = new Workers(2)) {
             AtomicBoolean workerRan = new AtomicBoolean();
-            long deadline = System.nanoTime() + 10_000_000_000L;
             workers.forEach(2, Workers.MIN_PARALLEL_WORK, (from, to, worker) -> {
                 if (worker == 1) {
                     workerRan.set(true);
                 } else {
-                    while (!workerRan.get() && System.nanoTime() < deadline) {
-                        Thread.onSpinWait();
-                    }
+                    awaitUpTo10s(workerRan);
                 }
             });
             assertTrue(workerRan.get(), "the worker thread never ran a chunk");
@@ -100,16 +97,13 @@ class WorkersTest {
     void aFailureInAWorkerReachesTheCaller() {
         try (Workers workers = new Workers(2)) {
             AtomicBoolean workerRan = new AtomicBoolean();
-            long deadline = System.nanoTime() + 10_000_000_000L;
             IllegalStateException e = assertThrows(IllegalStateException.class,
                     () -> workers.forEach(2, Workers.MIN_PARALLEL_WORK, (from, to, worker) -> {
                         if (worker == 1) {
                             workerRan.set(true);
                             throw new IllegalStateException("boom in worker 1");
                         }
-                        while (!workerRan.get() && System.nanoTime() < deadline) { // keep index 1 for the worker
-                            Thread.onSpinWait();
-                        }
+                        awaitUpTo10s(workerRan); // keeps index 1 for the worker
                     }));
             assertTrue(e.getMessage().contains("boom"));
             // and the pool still works afterwards
@@ -120,6 +114,14 @@ class WorkersTest {
                 }
             });
             assertEquals(4, hits[0] + hits[1] + hits[2] + hits[3]);
+        }
+    }
+
+    /** Spins until {@code flag} is set, for at most 10 s (a broken pool fails the test instead of hanging it). */
+    private static void awaitUpTo10s(AtomicBoolean flag) {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!flag.get() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
         }
     }
 }
