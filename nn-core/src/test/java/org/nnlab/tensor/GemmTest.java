@@ -12,10 +12,11 @@ import org.ejml.dense.row.CommonOps_FDRM;
 /** The fast kernels against EJML (the reference) and against the textbook loop, bit for bit. */
 class GemmTest {
 
-    @Property(tries = 50)
+    /** Rows up to 2x {@link Gemm#SHORT_ROWS}: both copies of the loop. */
+    @Property(tries = 80)
     void multAddMatchesEjmlAndTheTripleLoop(@ForAll @IntRange(min = 1, max = 20) int m,
                                             @ForAll @IntRange(min = 1, max = 30) int k,
-                                            @ForAll @IntRange(min = 1, max = 40) int n,
+                                            @ForAll @IntRange(min = 1, max = 2 * Gemm.SHORT_ROWS) int n,
                                             @ForAll @IntRange(min = 0, max = 5) int aOff, @ForAll long seed) {
         SeededRandom random = new SeededRandom(seed);
         float[] a = randoms(aOff + m * k, random);
