@@ -19,7 +19,8 @@ import org.nnlab.tensor.Workers;
  * form. The input gradient is, for stride 1, itself such a convolution: of the output gradient, padded
  * by {@code kernel - 1 - pad}, with the weights flipped and channels swapped; other strides fold the
  * gradient of the unfolded matrix back. The weight gradient is {@code dOut[F][P] * colT[P][CKK]}, with a
- * column of ones appended to {@code colT} for the bias gradient.
+ * column of ones appended to {@code colT} for the bias gradient ({@code colT}'s columns are in
+ * {@link Im2col#unfoldTransposed}'s window order).
  * Work splits over examples; parameter
  * gradients are summed per fixed group of examples and the groups reduced in order (see
  * {@link #MAX_GROUPS}), so no work is repeated across threads and the result is thread-count free.
@@ -221,13 +222,18 @@ public final class Conv2d extends Layer {
         pass.workers().forEach(groups, (long) groupSize * filters * ckk * pixels * (inGrad != null ? 2 : 1),
                 backwardTask);
         // Fixed-order reduction of the group partials: the same sums whatever thread ran which group.
+        // The partials' columns are in the transposed unfold's window order (ky, kx, c); the weights
+        // are (c, ky, kx).
         float[] dw = weights.grad(), db = biases.grad();
+        int channels = inputShape().channels(), kk = kernel * kernel;
         for (int g = 0; g < groups; g++) {
             float[][] rows = groupWeightGrads[g];
             for (int f = 0; f < filters; f++) {
                 float[] row = rows[f];
-                for (int k = 0, o = f * ckk; k < ckk; k++) {
-                    dw[o + k] += row[k];
+                for (int c = 0, o = f * ckk; c < channels; c++) {
+                    for (int w = 0; w < kk; w++, o++) {
+                        dw[o] += row[w * channels + c];
+                    }
                 }
                 db[f] += row[ckk];
             }

@@ -20,12 +20,12 @@ import java.util.Arrays;
  * (docs/design-notes.md). Other strides use the plain layout, {@code rowStride() = outWidth}.
  *
  * <p>Each call first copies the example into a zero-bordered buffer, so the unfolding loops need no
- * bounds tests. One instance holds that buffer: use one per thread.
+ * bounds tests. One instance holds those buffers: use one per thread.
  */
 public final class Im2col {
     private final int channels, height, width, kernel, stride, pad, outHeight, outWidth;
     private final int paddedHeight, paddedWidth, rowStride, productColumns;
-    private final float[] padded;
+    private final float[] padded, channelsLast;
 
     /**
      * @param input shape of one example
@@ -51,6 +51,7 @@ public final class Im2col {
         this.productColumns = stride == 1 ? (used + Gemm.LANES - 1) / Gemm.LANES * Gemm.LANES : used;
         // wide rows are read up to productColumns past their start: the last channel's may run this far over
         this.padded = new float[channels * paddedHeight * paddedWidth + productColumns - used];
+        this.channelsLast = new float[channels * paddedHeight * paddedWidth];
     }
 
     /** @return the rows of the unfolded matrix: {@code C*K*K} */
@@ -120,22 +121,26 @@ public final class Im2col {
     }
 
     /**
-     * Writes the transposed unfolded matrix: {@code P} rows of {@code C*K*K}.
+     * Writes the transposed unfolded matrix, {@code P} rows of {@code C*K*K}, with its columns in window
+     * order: column {@code (ky*K + kx)*C + c} (not the {@link #unfold} row order {@code (c*K + ky)*K + kx}).
+     * In that order each window row is one run of {@code K*C} values of a channels-last copy of the
+     * example, copied at once, where the {@code (c, ky, kx)} order needs {@code C} runs of {@code K}
+     * (for the lab's second conv, 40 floats instead of 8 runs of 5: 12.7 → 5 µs per example,
+     * docs/design-notes.md).
      *
      * @param in holds the example, CHW
      * @param inOff where the example starts
      * @param colT {@link #columns()} rows of at least {@link #rows()}; overwritten
      */
     public void unfoldTransposed(float[] in, int inOff, float[][] colT) {
-        fillPadded(in, inOff);
+        fillChannelsLast(in, inOff);
+        int run = kernel * channels;
         for (int oy = 0; oy < outHeight; oy++) {
             for (int ox = 0; ox < outWidth; ox++) {
                 float[] dst = colT[oy * outWidth + ox];
-                int d = 0;
-                for (int c = 0; c < channels; c++) {
-                    for (int ky = 0; ky < kernel; ky++, d += kernel) {
-                        copyRun(padded, (c * paddedHeight + oy * stride + ky) * paddedWidth + ox * stride, dst, d);
-                    }
+                for (int ky = 0; ky < kernel; ky++) {
+                    int src = ((oy * stride + ky) * paddedWidth + ox * stride) * channels;
+                    copyRun(channelsLast, src, dst, ky * run, run);
                 }
             }
         }
@@ -179,11 +184,12 @@ public final class Im2col {
     }
 
     /**
-     * {@code kernel} floats: written out for the usual 5 and 3, where a loop of 5 (or an arraycopy call)
-     * took twice as long in this, the weight gradient's, hottest loop (30 vs 14 us per example, conv2).
+     * {@code length} floats. Runs of 5 and 3 (single-channel 5x5 and 3x3 kernels) are written out: a
+     * loop of 5, or an {@code arraycopy} call, took twice as long in this hot loop (30 vs 14 µs per
+     * example for the lab's second conv before the runs were whole window rows).
      */
-    private void copyRun(float[] src, int s, float[] dst, int d) {
-        switch (kernel) {
+    private static void copyRun(float[] src, int s, float[] dst, int d, int length) {
+        switch (length) {
             case 5 -> {
                 dst[d] = src[s];
                 dst[d + 1] = src[s + 1];
@@ -196,9 +202,23 @@ public final class Im2col {
                 dst[d + 1] = src[s + 1];
                 dst[d + 2] = src[s + 2];
             }
-            default -> {
-                for (int kx = 0; kx < kernel; kx++) {
-                    dst[d + kx] = src[s + kx];
+            default -> System.arraycopy(src, s, dst, d, length);
+        }
+    }
+
+    /** The example zero-padded, channels last: {@code (y, x, c)} at {@code (y * paddedWidth + x) * C + c}. */
+    private void fillChannelsLast(float[] in, int inOff) {
+        Arrays.fill(channelsLast, 0f);
+        for (int c = 0; c < channels; c++) {
+            for (int y = 0; y < height; y++) {
+                int src = inOff + (c * height + y) * width;
+                int dst = ((y + pad) * paddedWidth + pad) * channels + c;
+                if (channels == 1) {
+                    System.arraycopy(in, src, channelsLast, dst, width);
+                    continue;
+                }
+                for (int x = 0; x < width; x++) {
+                    channelsLast[dst + x * channels] = in[src + x];
                 }
             }
         }
