@@ -222,21 +222,28 @@ public final class Conv2d extends Layer {
         pass.workers().forEach(groups, (long) groupSize * filters * ckk * pixels * (inGrad != null ? 2 : 1),
                 backwardTask);
         // Fixed-order reduction of the group partials: the same sums whatever thread ran which group.
-        // The partials' columns are in the transposed unfold's window order (ky, kx, c); the weights
-        // are (c, ky, kx).
+        // Summed row by row into group 0 first (a vectorised loop; adding into the flat gradient through
+        // the column order below is not), then added once. The columns are in the transposed unfold's
+        // window order (ky, kx, c); the weights are (c, ky, kx).
+        float[][] sum = groupWeightGrads[0];
+        for (int g = 1; g < groups; g++) {
+            for (int f = 0; f < filters; f++) {
+                float[] total = sum[f], row = groupWeightGrads[g][f];
+                for (int j = 0; j <= ckk; j++) {
+                    total[j] += row[j];
+                }
+            }
+        }
         float[] dw = weights.grad(), db = biases.grad();
         int channels = inputShape().channels(), kk = kernel * kernel;
-        for (int g = 0; g < groups; g++) {
-            float[][] rows = groupWeightGrads[g];
-            for (int f = 0; f < filters; f++) {
-                float[] row = rows[f];
-                for (int c = 0, o = f * ckk; c < channels; c++) {
-                    for (int w = 0; w < kk; w++, o++) {
-                        dw[o] += row[w * channels + c];
-                    }
+        for (int f = 0; f < filters; f++) {
+            float[] total = sum[f];
+            for (int c = 0, o = f * ckk; c < channels; c++) {
+                for (int w = 0; w < kk; w++, o++) {
+                    dw[o] += total[w * channels + c];
                 }
-                db[f] += row[ckk];
             }
+            db[f] += total[ckk];
         }
     }
 

@@ -48,7 +48,9 @@ public final class Adadelta implements Optimizer {
             float[] gsum = s[0], xsum = s[1], x = p.value(), g = p.grad();
             for (int j = 0; j < x.length; j++) {
                 gsum[j] = rho * gsum[j] + (1 - rho) * g[j] * g[j];
-                float dx = (float) -Math.sqrt((xsum[j] + eps) / (gsum[j] + eps)) * g[j];
+                // -(float) sqrt, not (float) -sqrt: the same value, but C2 only turns the cast of a square
+                // root into a float square root (and vectorises it) when nothing sits between them
+                float dx = -(float) Math.sqrt((xsum[j] + eps) / (gsum[j] + eps)) * g[j];
                 xsum[j] = rho * xsum[j] + (1 - rho) * dx * dx;
                 x[j] += dx;
             }
