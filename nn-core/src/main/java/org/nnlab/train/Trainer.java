@@ -367,15 +367,41 @@ public final class Trainer {
             if (l1 == 0f && l2 == 0f) {
                 continue;
             }
-            double sum1 = 0, sum2 = 0;
-            for (int j = 0; j < w.length; j++) {
-                g[j] += l2 * w[j] + l1 * Math.signum(w[j]);
-                sum1 += Math.abs(w[j]);
-                sum2 += w[j] * w[j];
+            if (l1 == 0f) {
+                // the same values as below (l1 * signum is a zero of w's sign), in a loop C2 vectorises
+                for (int j = 0; j < w.length; j++) {
+                    g[j] += l2 * w[j];
+                }
+            } else {
+                for (int j = 0; j < w.length; j++) {
+                    g[j] += l2 * w[j] + l1 * Math.signum(w[j]);
+                }
             }
-            decayLoss += l1 * sum1 + 0.5 * l2 * sum2;
+            decayLoss += l1 * sumOfMagnitudes(w, l1 != 0f ? 1 : 0) + 0.5 * l2 * sumOfMagnitudes(w, 2);
         }
         return decayLoss;
+    }
+
+    /**
+     * {@code sum |w|^power} for power 1 or 2 (0 for power 0), in four interleaved partial sums: a single
+     * chain waits on every addition (this was 10 us per step for the lab's 6 000 parameters).
+     */
+    private static double sumOfMagnitudes(float[] w, int power) {
+        if (power == 0) {
+            return 0;
+        }
+        double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+        int j = 0;
+        for (; j + 3 < w.length; j += 4) {
+            s0 += power == 1 ? Math.abs(w[j]) : w[j] * w[j];
+            s1 += power == 1 ? Math.abs(w[j + 1]) : w[j + 1] * w[j + 1];
+            s2 += power == 1 ? Math.abs(w[j + 2]) : w[j + 2] * w[j + 2];
+            s3 += power == 1 ? Math.abs(w[j + 3]) : w[j + 3] * w[j + 3];
+        }
+        for (; j < w.length; j++) {
+            s0 += power == 1 ? Math.abs(w[j]) : w[j] * w[j];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     /** Null if every gradient is finite, else which parameter's is not. */
