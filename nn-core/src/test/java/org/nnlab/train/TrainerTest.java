@@ -140,6 +140,51 @@ class TrainerTest {
         assertArrayEquals(before, net.parameters().get(0).value());
     }
 
+    /** Passes values through; its one parameter gets the gradient {@code spike} (the loss stays finite). */
+    static final class GradientSpike extends Layer {
+        private final Parameter parameter = new Parameter("spike", 3, 0f, 0f);
+        private final float spike;
+
+        GradientSpike(Shape shape, float spike) {
+            super(shape, shape);
+            this.spike = spike;
+        }
+
+        @Override
+        public List<Parameter> parameters() {
+            return List.of(parameter);
+        }
+
+        @Override
+        public void forward(Pass pass, float[] in, float[] out) {
+            System.arraycopy(in, 0, out, 0, pass.batch() * inputShape().size());
+        }
+
+        @Override
+        public void backward(Pass pass, float[] in, float[] out, float[] outGrad, float[] inGrad) {
+            parameter.grad()[1] = spike;
+            if (inGrad != null) {
+                System.arraycopy(outGrad, 0, inGrad, 0, pass.batch() * inputShape().size());
+            }
+        }
+    }
+
+    @Test
+    void nonFiniteGradientWithFiniteLossStopsBeforeTheUpdate() {
+        for (float spike : new float[] {Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, Float.NaN}) {
+            Net net = Net.builder(12, 12, 1).conv(3, 8).relu().layer("GradientSpike", s -> new GradientSpike(s, spike))
+                    .maxPool(2).softmax(3).seed(3).build();
+            Batch batch = new Batch(net.inputShape(), 10);
+            batch.fill(bars(40, 1), new int[] {0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, 0, 10, null);
+            float[] before = net.parameters().get(0).value().clone();
+            Trainer trainer = Trainer.builder(net, new Adadelta()).batchSize(10).build();
+            NonFiniteException e = assertThrows(NonFiniteException.class, () -> trainer.step(batch), "spike " + spike);
+            assertTrue(e.getMessage().startsWith("step 1: the gradient of ") && e.getMessage().contains("GradientSpike")
+                    && e.getMessage().endsWith("is not finite; parameters were not updated"), e.getMessage());
+            assertArrayEquals(before, net.parameters().get(0).value());
+        }
+    }
+
     @Test
     void nonFiniteErrorsNameTheLayerAndSkipPolicyGoesOn() {
         Net net = barsNet(1);
