@@ -165,6 +165,7 @@ public final class Conv2d extends Layer {
         final float[][] col = new float[ckk][columns];
         final float[][] colT = onesInBiasColumn(new float[pixels][ckkRow]);
         final float[][] outRows = new float[filters][columns];
+        final int[] nonzero = new int[pixels];
         // the input gradient as a convolution (stride 1); made on first use, the first layer never needs it
         Im2col gradIm2col;
         float[][] gradCol, inRows;
@@ -274,7 +275,11 @@ public final class Conv2d extends Layer {
                     inputGradient(s, n * outSize, n * inSize);
                 }
                 s.im2col.unfoldTransposed(in, n * inSize, s.colT);
-                Gemm.multAddFast(filters, pixels, ckkRow, outGrad, n * outSize, s.colT, dw);
+                if (Gemm.vectorized()) {
+                    Gemm.multAddFast(filters, pixels, ckkRow, outGrad, n * outSize, s.colT, dw);
+                } else {
+                    Gemm.multAddSparseA(filters, pixels, ckkRow, outGrad, n * outSize, s.colT, dw, s.nonzero);
+                }
             }
         }
     }

@@ -106,6 +106,39 @@ class GemmTest {
         }
     }
 
+    /**
+     * Skipping A's zeros changes no bit against {@link Gemm#multAdd} (B finite, C without -0), for
+     * sparsities from none to all zeros, signed zeros in A included, short and long rows.
+     */
+    @Property(tries = 80)
+    void multAddSparseAEqualsMultAdd(@ForAll @IntRange(min = 1, max = 12) int m,
+                                     @ForAll @IntRange(min = 1, max = 40) int k,
+                                     @ForAll @IntRange(min = 1, max = 2 * Gemm.SHORT_ROWS) int n,
+                                     @ForAll @IntRange(min = 0, max = 5) int aOff,
+                                     @ForAll @IntRange(min = 0, max = 100) int percentZeros, @ForAll long seed) {
+        SeededRandom random = new SeededRandom(seed);
+        float[] a = randoms(aOff + m * k, random);
+        for (int i = aOff; i < a.length; i++) {
+            if (random.nextInt(100) < percentZeros) {
+                a[i] = random.nextBoolean() ? 0f : -0f;
+            }
+        }
+        float[][] b = randomRows(k, n, random);
+        float[][] c = randomRows(m, n, random);
+        for (int i = 0; i < m; i++) {
+            c[i][random.nextInt(n)] = 0f; // +0 stays +0 either way
+        }
+        float[][] expected = new float[m][];
+        for (int i = 0; i < m; i++) {
+            expected[i] = c[i].clone();
+        }
+        Gemm.multAdd(m, k, n, a, aOff, b, expected);
+        Gemm.multAddSparseA(m, k, n, a, aOff, b, c, new int[k]);
+        for (int i = 0; i < m; i++) {
+            assertArrayEquals(expected[i], c[i], 0f, "row " + i);
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void theVectorApiRunReallyUsesIt() {
         boolean moduleOn = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
