@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
 public final class MnistLab implements Callable<Integer> {
     /** What the defaults reach on the 2-core reference machine (docs/lab.md has the runs). */
     static final String EXPECTED = "expected with the defaults: >= 99.0 % test accuracy after 15 epochs (99.11 % "
-            + "measured with seed 1), about 6 s of training per epoch on 2 cores (docs/lab.md)";
+            + "measured with seed 1), about 5 s of training per epoch on 2 cores (docs/lab.md)";
 
     static final int DEFAULT_EPOCHS = 15;
 
