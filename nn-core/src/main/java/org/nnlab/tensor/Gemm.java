@@ -128,9 +128,10 @@ public final class Gemm {
     }
 
     /**
-     * Rows shorter than this take {@link #multAddShortRows}. It matters for the lab's first weight
-     * gradient (rows of 32): 35 µs per example inside a training step, 13 µs with its own copy
-     * (docs/design-notes.md).
+     * Rows shorter than this take their own copy of the loops ({@link #multAddShortRows}, and in
+     * {@link #multAddSparseA}). It mattered for the lab's first weight gradient (rows of 32): 35 µs per
+     * example inside a training step sharing the loop with the long rows, 13 µs with its own copy
+     * (docs/design-notes.md), before that product moved to {@link #multAddSparseA}.
      */
     static final int SHORT_ROWS = 64;
 
