@@ -275,13 +275,8 @@ public final class Conv2d extends Layer {
                     inputGradient(s, n * outSize, n * inSize);
                 }
                 s.im2col.unfoldTransposed(in, n * inSize, s.colT);
-                // After ReLU and max pooling most of the output gradient is zero: the plain product skips
-                // those terms (same bits); the Vector API kernel keeps its dense fused-multiply-add chains.
-                if (Gemm.vectorized()) {
-                    Gemm.multAddFast(filters, pixels, ckkRow, outGrad, n * outSize, s.colT, dw);
-                } else {
-                    Gemm.multAddSparseA(filters, pixels, ckkRow, outGrad, n * outSize, s.colT, dw, s.nonzero);
-                }
+                // after ReLU and max pooling most of the output gradient is zero
+                Gemm.multAddFastSparseA(filters, pixels, ckkRow, outGrad, n * outSize, s.colT, dw, s.nonzero);
             }
         }
     }

@@ -84,6 +84,29 @@ public final class Gemm {
     }
 
     /**
+     * {@link #multAddFast} for a mostly-zero {@code A} (a convolution's output gradient): the Vector API
+     * kernel when it is on (dense, its own rounding), else {@link #multAddSparseA}, which skips the zero
+     * terms and gives {@link #multAdd}'s bits.
+     *
+     * @param m rows of A and C
+     * @param k columns of A, rows of B
+     * @param n columns of B and C
+     * @param a A, row-major in {@code a} from {@code aOff}, row stride {@code k}
+     * @param aOff where A starts in {@code a}
+     * @param b B as {@code k} rows of at least {@code n}
+     * @param c C as {@code m} rows of at least {@code n}; modified
+     * @param nonzero scratch of at least {@code k} ints; overwritten
+     */
+    public static void multAddFastSparseA(int m, int k, int n, float[] a, int aOff, float[][] b, float[][] c,
+                                          int[] nonzero) {
+        if (VECTOR != null) {
+            VECTOR.multAdd(m, k, n, a, aOff, b, c);
+        } else {
+            multAddSparseA(m, k, n, a, aOff, b, c, nonzero);
+        }
+    }
+
+    /**
      * {@code C[m x n] += A[m x k] * B[k x n]}.
      *
      * @param m rows of A and C
@@ -95,10 +118,6 @@ public final class Gemm {
      * @param c C as {@code m} rows of at least {@code n}; modified
      */
     public static void multAdd(int m, int k, int n, float[] a, int aOff, float[][] b, float[][] c) {
-        if (n < SHORT_ROWS) {
-            multAddShortRows(m, k, n, a, aOff, b, c);
-            return;
-        }
         // Blocks of four rows of B outermost: the block and all of C stay in L1 while the block is
         // applied to every row of C, instead of streaming all of B from L2 once per row of C
         // (12-20 % faster at the lab's shapes, docs/design-notes.md). Each C element still receives
@@ -128,43 +147,13 @@ public final class Gemm {
     }
 
     /**
-     * Rows shorter than this take their own copy of the loops ({@link #multAddShortRows}, and in
-     * {@link #multAddSparseA}). It mattered for the lab's first weight gradient (rows of 32): 35 µs per
-     * example inside a training step sharing the loop with the long rows, 13 µs with its own copy
-     * (docs/design-notes.md), before that product moved to {@link #multAddSparseA}.
+     * Rows shorter than this take their own copy of {@link #multAddSparseA}'s loops. C2 compiles a loop
+     * once, shaped (unrolling, pre- and post-loops) by the trip counts it profiled at that bytecode;
+     * sharing one loop with the 208-float rows of the lab's second conv, the first conv's 32-float rows
+     * ran mostly in its scalar pre- and post-loops (35 µs per example in a training step, 13 µs with
+     * their own copy, docs/design-notes.md).
      */
     static final int SHORT_ROWS = 64;
-
-    /**
-     * The same loops as {@link #multAdd}, on purpose: C2 compiles a loop once, shaped (unrolling, pre-
-     * and post-loops) by the trip counts it profiled at that bytecode. Sharing one loop with the long
-     * rows of the other products, 32-float rows ran mostly in its scalar pre- and post-loops; in a
-     * separate copy they get a loop profiled for them alone.
-     */
-    private static void multAddShortRows(int m, int k, int n, float[] a, int aOff, float[][] b, float[][] c) {
-        int p = 0;
-        for (; p + 3 < k; p += 4) {
-            float[] b0 = b[p], b1 = b[p + 1], b2 = b[p + 2], b3 = b[p + 3];
-            for (int i = 0; i < m; i++) {
-                float[] ci = c[i];
-                int ai = aOff + i * k + p;
-                float a0 = a[ai], a1 = a[ai + 1], a2 = a[ai + 2], a3 = a[ai + 3];
-                for (int j = 0; j < n; j++) {
-                    ci[j] = ci[j] + a0 * b0[j] + a1 * b1[j] + a2 * b2[j] + a3 * b3[j];
-                }
-            }
-        }
-        for (; p < k; p++) {
-            float[] b0 = b[p];
-            for (int i = 0; i < m; i++) {
-                float[] ci = c[i];
-                float a0 = a[aOff + i * k + p];
-                for (int j = 0; j < n; j++) {
-                    ci[j] += a0 * b0[j];
-                }
-            }
-        }
-    }
 
     /**
      * {@code C[m x n] += A[m x k] * B[k x n]}, skipping the zero entries of {@code A}: for a convolution's
@@ -187,7 +176,7 @@ public final class Gemm {
      */
     public static void multAddSparseA(int m, int k, int n, float[] a, int aOff, float[][] b, float[][] c,
                                       int[] nonzero) {
-        // two copies of the same loops for the reason given at multAddShortRows
+        // two copies of the same loops, see SHORT_ROWS
         if (n < SHORT_ROWS) {
             sparseShortRows(m, k, n, a, aOff, b, c, nonzero);
         } else {

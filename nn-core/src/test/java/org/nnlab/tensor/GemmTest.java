@@ -12,7 +12,6 @@ import org.ejml.dense.row.CommonOps_FDRM;
 /** The fast kernels against EJML (the reference) and against the textbook loop, bit for bit. */
 class GemmTest {
 
-    /** Rows up to 2x {@link Gemm#SHORT_ROWS}: both copies of the loop. */
     @Property(tries = 80)
     void multAddMatchesEjmlAndTheTripleLoop(@ForAll @IntRange(min = 1, max = 20) int m,
                                             @ForAll @IntRange(min = 1, max = 30) int k,
